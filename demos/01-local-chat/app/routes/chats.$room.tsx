@@ -1,0 +1,62 @@
+import { json, type LoaderFunctionArgs } from "@remix-run/server-runtime";
+import { isRouteErrorResponse, Link, useLoaderData, useRouteError, type MetaFunction } from "@remix-run/react";
+import { useState } from "react";
+import { Composer } from "~/components/composer";
+import { MessageList, type Message } from "~/components/message-list";
+import { getRoom, type Room } from "~/rooms";
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const room = getRoom(params.room ?? "");
+  if (!room) throw json({ room: params.room }, { status: 404 });
+  return json({ room });
+}
+
+export default function ChatRoute() {
+  const { room } = useLoaderData<typeof loader>();
+  // A key per room: moving to another room starts a fresh chat.
+  return <ChatRoom key={room.id} room={room} />;
+}
+
+function ChatRoom({ room }: { room: Room }) {
+  // Stage 1: messages live in this browser tab only. A reload forgets them.
+  const [messages, setMessages] = useState<Message[]>([]);
+
+  return (
+    <section className="flex flex-1 flex-col gap-4">
+      <header>
+        <h1 className="text-3xl font-bold">#{room.id}</h1>
+        <p className="text-slate-400">{room.description}</p>
+      </header>
+      <div className="flex min-h-80 flex-1 flex-col overflow-y-auto rounded-xl border border-slate-800 bg-slate-900 p-4">
+        <MessageList messages={messages} />
+      </div>
+      <Composer
+        onSend={(body, name) =>
+          setMessages((previous) => [
+            ...previous,
+            { id: crypto.randomUUID(), body, user: { name }, role: "user", createdAt: Date.now() },
+          ])
+        }
+      />
+    </section>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `#${data.room.id} · Party AI Chat` : "Room not found · Party AI Chat" },
+];
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (!isRouteErrorResponse(error) || error.status !== 404) throw error;
+  return (
+    <div className="m-auto text-center">
+      <p className="text-7xl font-black text-slate-700">404</p>
+      <h1 className="mt-4 text-2xl font-bold">Room not found</h1>
+      <p className="mt-2 text-slate-400">There is no room called #{String(error.data.room)}.</p>
+      <Link to="/chats" className="mt-6 inline-block text-sky-400 hover:underline">
+        See the rooms
+      </Link>
+    </div>
+  );
+}
