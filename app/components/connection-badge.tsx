@@ -1,0 +1,17 @@
+import type { ConnectionStatus } from "~/hooks/use-chat-room";
+
+const LOOK: Record<ConnectionStatus, { label: string; dot: string }> = {
+  connecting: { label: "connecting…", dot: "bg-amber-400" },
+  live: { label: "live", dot: "bg-emerald-400" },
+  reconnecting: { label: "reconnecting…", dot: "bg-red-400 animate-pulse" },
+};
+
+export function ConnectionBadge({ status }: { status: ConnectionStatus }) {
+  const { label, dot } = LOOK[status];
+  return (
+    <span data-testid="connection-status" className="flex items-center gap-2 text-sm text-slate-400">
+      <span className={`h-2.5 w-2.5 rounded-full ${dot}`} />
+      {label}
+    </span>
+  );
+}
