@@ -1,0 +1,103 @@
+// @ts-check
+// Builds one stage as a standalone project in a temporary folder and serves it with a real
+// `partykit dev`, so every stage is tested without touching the presenter's working copy.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, symlinkSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const bin = (/** @type {string} */ path) => join(ROOT, "node_modules", path);
+
+/** The folder a stage is built in: outside the repo, so no `.env` of the presenter's is found. */
+export function stageDir(/** @type {number} */ stage) {
+  return join(tmpdir(), "party-ai-chat-test", `stage-${stage}`);
+}
+
+/** Runs a command to completion; throws with its output when it fails. */
+function run(/** @type {string[]} */ args, /** @type {string} */ cwd) {
+  const result = spawnSync(process.execPath, args, { cwd, encoding: "utf8" });
+  if (result.status !== 0) {
+    throw new Error(`${args.map((a) => a.replace(ROOT + "/", "")).join(" ")} failed in ${cwd}:\n${result.stdout}${result.stderr}`);
+  }
+}
+
+/** Exports stage N (scripts/stage export), links node_modules, and builds it with Remix. */
+export function prepareStage(/** @type {number} */ stage, { typecheck = false } = {}) {
+  const dir = stageDir(stage);
+  mkdirSync(dir, { recursive: true });
+  run([join(ROOT, "scripts/stage"), "export", String(stage), dir, "--force"], ROOT);
+  if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  if (typecheck) run([bin("typescript/bin/tsc"), "-p", dir], dir);
+  run([bin("@remix-run/dev/dist/cli.js"), "build"], dir);
+  return dir;
+}
+
+/** A free TCP port on loopback. */
+export function freePort() {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+/**
+ * Serves a built stage with `partykit dev` on a free port.
+ * @param {string} dir
+ * @param {{ vars?: Record<string, string>, port?: number }} [options]
+ */
+export async function startApp(dir, { vars = {}, port } = {}) {
+  port ??= /** @type {number} */ (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const args = [bin("partykit/dist/bin.mjs"), "dev", "--port", String(port), "--disable-request-cf-fetch", "--no-hotkeys"];
+  for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}=${value}`);
+
+  // Its own process group, so stopping it also stops workerd.
+  const child = spawn(process.execPath, args, {
+    cwd: dir,
+    detached: true,
+    env: { ...process.env, NO_UPDATE_NOTIFIER: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const exited = new Promise((resolveExit) => child.once("exit", resolveExit));
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    try {
+      process.kill(-(/** @type {number} */ (child.pid)), "SIGTERM");
+    } catch {}
+    const killed = setTimeout(() => {
+      try {
+        process.kill(-(/** @type {number} */ (child.pid)), "SIGKILL");
+      } catch {}
+    }, 3000);
+    await exited;
+    clearTimeout(killed);
+  };
+
+  const deadline = Date.now() + 30_000;
+  while (true) {
+    if (/Address already in use/.test(output)) {
+      await stop();
+      throw new Error(`port ${port} is busy:\n${output}`);
+    }
+    if (child.exitCode !== null) throw new Error(`partykit dev exited early (code ${child.exitCode}):\n${output}`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`partykit dev did not answer on ${url} within 30 s:\n${output}`);
+    }
+    const ready = await fetch(url).then((r) => r.ok, () => false);
+    if (ready) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, port, dir, stop, output: () => output };
+}
