@@ -51,7 +51,8 @@ console.log(`\nParty AI Chat: http://localhost:${PORT}  (Ctrl-C to stop)\n`);
  */
 function startLocalModel() {
   return new Promise((resolve, reject) => {
-    const child = run(process.execPath, ["scripts/local-ai/server.js", "--port", "0"], {}, ["ignore", "pipe", "inherit"]);
+    const extraEnv = { LOCAL_MODEL_PATH: env.LOCAL_MODEL_PATH ?? "" }; // .env counts too
+    const child = run(process.execPath, ["scripts/local-ai/server.js", "--port", "0"], extraEnv, ["ignore", "pipe", "inherit"]);
     let out = "";
     child.stdout?.on("data", (chunk) => {
       out += chunk;
