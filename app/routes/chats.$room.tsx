@@ -27,7 +27,7 @@ export default function ChatRoute() {
 
 function ChatRoom({ room }: { room: Room }) {
   // Stage 2: the messages live in a PartyKit room, shared by everyone in it.
-  const { messages, status, send } = useChatRoom(room.id);
+  const { messages, status, ai, send } = useChatRoom(room.id);
   // Stage 5: who is here, and where their pointers are.
   const presence = usePresence();
 
@@ -38,8 +38,11 @@ function ChatRoom({ room }: { room: Room }) {
           <h1 className="text-3xl font-bold">#{room.id}</h1>
           <p className="text-slate-400">{room.description}</p>
         </div>
-        <div className="flex flex-col items-end gap-2">
+        <div className="flex flex-col items-end gap-1">
           <ConnectionBadge status={status} />
+          <span data-testid="ai-model" className="text-sm text-slate-400">
+            {ai ? `AI: ${ai}` : "AI: none configured"}
+          </span>
           <WhoIsHere />
         </div>
       </header>
