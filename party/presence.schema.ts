@@ -24,6 +24,9 @@ export const PersonSchema = z.object({ user: UserSchema, presence: PresenceSchem
 /** A short key per connection, made by the room. The connection id is never shared: it lets a client reconnect. */
 export const KeySchema = z.string().regex(/^[\w-]{1,16}$/);
 
+/** GET /parties/presence/<room>: who is here (the chat room's AI reads it for its prompt). */
+export const PeopleSchema = z.object({ people: z.array(UserSchema) });
+
 export type Cursor = z.infer<typeof CursorSchema>;
 export type Presence = z.infer<typeof PresenceSchema>;
 export type User = z.infer<typeof UserSchema>;

@@ -2,6 +2,7 @@ import type * as Party from "partykit/server";
 import {
   ClientMessageSchema,
   LIMITS,
+  PeopleSchema,
   ServerMessageSchema,
   decode,
   encode,
@@ -77,7 +78,8 @@ export default class PresenceServer implements Party.Server {
   // GET /parties/presence/<room>: who is here, for the AI's system prompt.
   onRequest(request: Party.Request) {
     if (request.method !== "GET") return new Response("Method not allowed", { status: 405, headers: { Allow: "GET" } });
-    return Response.json({ people: [...this.people.values()].map((p) => p.user), dropped: this.dropped });
+    const people = PeopleSchema.parse({ people: [...this.people.values()].map((person) => person.user) });
+    return Response.json({ ...people, dropped: this.dropped });
   }
 
   join(connection: Party.Connection<State>, person: Person) {
