@@ -51,12 +51,22 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
-// 32-bit floats are plenty for a fraction of a panel, and half the size on the wire.
-const packr = new Packr({ useRecords: false, mapsAsObjects: true, useFloat32: FLOAT32_OPTIONS.DECIMAL_ROUND });
+// Small frames: 32-bit floats are plenty for a fraction of a panel, and map headers take 1 byte, not 3.
+const packr = new Packr({
+  useRecords: false,
+  mapsAsObjects: true,
+  variableMapSize: true,
+  useFloat32: FLOAT32_OPTIONS.DECIMAL_ROUND,
+});
 
 /** Validates, then packs: a malformed message is a bug here, never a frame on the wire. */
 export function encode<T>(schema: z.ZodType<T>, message: T): Uint8Array<ArrayBuffer> {
-  return packr.pack(schema.parse(message)) as Uint8Array<ArrayBuffer>;
+  return pack(schema.parse(message));
+}
+
+/** Packs without validating: only for a message already parsed, or a part of one. */
+export function pack(message: unknown): Uint8Array<ArrayBuffer> {
+  return packr.pack(message) as Uint8Array<ArrayBuffer>;
 }
 
 /** msgpack or JSON in, a valid message or null out. Never throws. */

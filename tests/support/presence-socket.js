@@ -3,7 +3,12 @@
 import { FLOAT32_OPTIONS, Packr } from "msgpackr";
 
 // The options party/presence.schema.ts packs with: floats travel as 32 bits, rounded back on decoding.
-const packr = new Packr({ useRecords: false, mapsAsObjects: true, useFloat32: FLOAT32_OPTIONS.DECIMAL_ROUND });
+const packr = new Packr({
+  useRecords: false,
+  mapsAsObjects: true,
+  variableMapSize: true,
+  useFloat32: FLOAT32_OPTIONS.DECIMAL_ROUND,
+});
 const pack = (/** @type {unknown} */ value) => packr.pack(value);
 
 // Node 22 has a global WebSocket; Node 20 needs --experimental-websocket, so fall back to `ws` (partykit

@@ -6,6 +6,7 @@ import {
   ServerMessageSchema,
   decode,
   encode,
+  pack,
   type Person,
   type Presence,
   type ServerMessage,
@@ -108,26 +109,26 @@ export default class PresenceServer implements Party.Server {
     const { add, presence, remove } = this.pending;
     this.pending = { add: new Map(), presence: new Map(), remove: new Set() };
     this.timer = undefined;
+    const changes = ServerMessageSchema.parse(changesOf(add, presence, remove)) as Changes; // checked once
 
-    let everyone: Uint8Array<ArrayBuffer> | undefined; // one encoded frame for all who did not move themselves
+    let everyone: Uint8Array<ArrayBuffer> | undefined; // one frame for all who did not move themselves
     for (const connection of this.room.getConnections<State>()) {
-      const key = connection.state?.key;
-      if (key && presence.has(key)) {
-        const others = new Map(presence); // never echo your own cursor back to you
-        others.delete(key);
-        const mine = changesOf(add, others, remove);
-        if (mine) connection.send(encode(ServerMessageSchema, mine));
-      } else {
-        everyone ??= encode(ServerMessageSchema, changesOf(add, presence, remove)!);
-        connection.send(everyone);
+      const key = connection.state?.key ?? "";
+      if (!changes.presence?.[key]) {
+        connection.send((everyone ??= pack(changes)));
+        continue;
       }
+      // Everyone else's moves, never your own: drop your key, and `presence` itself if nothing is left.
+      const { [key]: _yours, ...others } = changes.presence;
+      const { presence: _all, ...rest } = changes;
+      const mine: Changes = Object.keys(others).length ? { ...rest, presence: others } : rest;
+      if (mine.add || mine.remove || mine.presence) connection.send(pack(mine));
     }
   }
 }
 
-/** A `changes` frame with only the parts that have something in them; null when nothing changed. */
-function changesOf(add: Map<string, Person>, presence: Map<string, Presence>, remove: Set<string>): Changes | null {
-  if (!add.size && !presence.size && !remove.size) return null;
+/** A `changes` frame with only the parts that have something in them. */
+function changesOf(add: Map<string, Person>, presence: Map<string, Presence>, remove: Set<string>): Changes {
   const changes: Changes = { type: "changes" };
   if (add.size) changes.add = Object.fromEntries(add);
   if (presence.size) changes.presence = Object.fromEntries(presence);
