@@ -90,3 +90,21 @@ test("garbage never stops the room serving a well-behaved client", { timeout: 60
   const here = async () => (await (await fetch(`${app.url}/parties/presence/${room}`)).json()).people.length;
   await waitFor(async () => (await here()) === 0, { message: "people still listed after closing", timeout: 1000 });
 });
+
+test("a tab that reconnects with its id replaces the socket it left behind: no ghost", { timeout: 30_000 }, async () => {
+  const room = `ghost-${Date.now()}`;
+  const watcher = await connectPresence(app.url, room);
+  const stale = await connectPresence(app.url, room, { id: "tab-1" });
+  stale.join("Ada");
+  await waitFor(() => watcher.received.some((m) => m.add), { message: "the first socket's join" });
+  const closed = new Promise((resolve) => stale.socket.addEventListener("close", (event) => resolve(event.code)));
+
+  // The network came back and the tab reconnected, but the room never heard the old socket close.
+  const fresh = await connectPresence(app.url, room, { id: "tab-1" });
+  fresh.join("Ada");
+  assert.equal(await closed, 4000);
+  const here = async () => (await (await fetch(`${app.url}/parties/presence/${room}`)).json()).people;
+  await waitFor(async () => (await here()).length === 1, { message: "one Ada, not two" });
+  assert.deepEqual(await here(), [{ name: "Ada", colour: "#38bdf8" }]);
+  for (const client of [watcher, fresh]) client.close();
+});

@@ -19,7 +19,7 @@ type Changes = Extract<ServerMessage, { type: "changes" }>;
 
 // One presence room per chat room (same id). Hibernates: an idle room costs nothing.
 export default class PresenceServer implements Party.Server {
-  static options = { hibernate: true };
+  readonly options: Party.ServerOptions = { hibernate: true }; // an instance field: partykit ignores a static one
 
   people = new Map<string, Person>(); // by key: everyone who has joined
   pending = { add: new Map<string, Person>(), presence: new Map<string, Presence>(), remove: new Set<string>() };
