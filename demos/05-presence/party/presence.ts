@@ -41,7 +41,9 @@ export default class PresenceServer implements Party.Server {
     const key = crypto.randomUUID().slice(0, 8);
     connection.setState({ key, country: countryOf(ctx.request) });
     // Same connection id = the same tab reconnecting: a socket it left behind is a ghost.
-    for (const old of this.room.getConnections<State>(connection.id)) if (old.state?.key !== key) old.close(4000, "replaced");
+    for (const old of this.room.getConnections<State>(connection.id)) {
+      if (old.state?.key !== key) old.close(4000, "replaced");
+    }
     send(connection, { type: "sync", you: key, people: Object.fromEntries(this.people) });
   }
 
@@ -53,8 +55,8 @@ export default class PresenceServer implements Party.Server {
     const state = sender.state;
     if (!message || !state || (message.type === "update" && !state.user)) return this.drop("invalid"); // join first
 
-    if (message.type === "join") this.join(sender, { user: { ...message.user, country: state.country }, presence: { cursor: null } });
-    else this.update(sender, message.presence);
+    if (message.type === "update") return this.update(sender, message.presence);
+    this.join(sender, { user: { ...message.user, country: state.country }, presence: { cursor: null } });
   }
 
   /** Bad input is counted and dropped: no reply, no crash, nothing for anyone else. */
