@@ -13,7 +13,7 @@ const pack = (/** @type {unknown} */ value) => packr.pack(value);
 
 // Node 22 has a global WebSocket; Node 20 needs --experimental-websocket, so fall back to `ws` (partykit
 // installs it). Only the standard WebSocket API is used, which both have.
-const WebSocketClass = /** @type {typeof WebSocket} */ (
+export const WebSocketClass = /** @type {typeof WebSocket} */ (
   // @ts-ignore: `ws` ships no types and @types/ws is not installed
   globalThis.WebSocket ?? (await import("ws")).default
 );
