@@ -86,7 +86,7 @@ export class PresenceClient {
   };
   getPeople = () => this.#list;
 
-  /** Calls `listener` whenever cursors may have moved (not a React update: see cursors.tsx). */
+  /** Calls `listener` whenever cursors may have moved: no React update (see useRemoteCursors). */
   onMove(listener: () => void) {
     this.#movers.add(listener);
     return () => this.#movers.delete(listener);
