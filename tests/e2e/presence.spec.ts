@@ -65,16 +65,35 @@ test("A's network cut and restored brings the cursor back without a reload", asy
   await expect.poll(async () => Number(await cursorOf(bob, "Alice").getAttribute("data-x"))).toBeCloseTo(0.7, 1);
 });
 
-test("leaving the chat panel hides the cursor; typing shows in the list", async ({ alice, bob }) => {
+test("leaving the chat panel or the window hides the cursor; typing shows in the list", async ({ alice, bob }) => {
   await enterRoom(alice, "remix");
   await enterRoom(bob, "remix");
   await pointAt(alice, 0.5, 0.5);
   await expect(cursorOf(bob, "Alice")).toBeVisible();
   await alice.mouse.move(1, 1); // the page header, outside the panel
   await expect(cursorOf(bob, "Alice")).toBeHidden();
+  await pointAt(alice, 0.5, 0.5);
+  await expect(cursorOf(bob, "Alice")).toBeVisible();
+  await alice.mouse.move(-20, 300); // off the window's left edge
+  await expect(cursorOf(bob, "Alice")).toBeHidden();
 
   await alice.getByRole("textbox", { name: "Message" }).pressSequentially("hel");
   await expect(bob.getByTestId("who-is-here").getByRole("listitem").filter({ hasText: "Alice" })).toContainText("typing");
   await alice.getByRole("button", { name: "Send" }).click();
   await expect(bob.getByTestId("who-is-here").getByRole("listitem").filter({ hasText: "Alice" })).not.toContainText("typing");
+});
+
+test("a signed-out visitor sees who is here and their cursors, and is not listed", async ({ alice, bob, browser, app }) => {
+  const context = await browser.newContext({ baseURL: app.url });
+  const visitor = await context.newPage();
+  await enterRoom(alice, "ai");
+  await enterRoom(bob, "ai");
+  await visitor.goto("/chats/ai");
+  await expect(whoIsHere(visitor)).toHaveText(["Alice", "Bob"]);
+
+  await pointAt(alice, 0.2, 0.3);
+  await expect(cursorOf(visitor, "Alice")).toBeVisible();
+  await visitor.mouse.move(300, 400);
+  await expect(whoIsHere(bob)).toHaveText(["Alice", "Bob"]);
+  await context.close();
 });
