@@ -137,6 +137,35 @@ test("a tab that reconnects with its id replaces the socket it left behind: no g
   for (const client of [watcher, fresh]) client.close();
 });
 
+test("a room that hibernated wakes up with everyone, their cursors, and working leaves", { timeout: 90_000 }, async () => {
+  const room = `hibernate-${Date.now()}`;
+  const ada = await connectPresence(app.url, room);
+  ada.join("Ada");
+  ada.move(0.1, 0.2);
+  const bob = await connectPresence(app.url, room);
+  bob.join("Bob");
+  ada.send("not a message"); // counted in memory: the count starts again at 0 after a hibernation
+  const status = async () => (await fetch(`${app.url}/parties/presence/${room}`)).json();
+  await waitFor(async () => (await status()).dropped.invalid === 1, { message: "the bad frame was counted" });
+
+  // The runtime evicts a room idle for about 10 s. Any request wakes it, so look less often than that.
+  let woke = false;
+  for (let tries = 0; tries < 4 && !woke; tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    woke = (await status()).dropped.invalid === 0;
+  }
+  assert.ok(woke, "the room never hibernated (its memory was never reset)");
+
+  const late = await connectPresence(app.url, room);
+  const sync = await waitFor(() => late.received.find((m) => m.type === "sync"), { message: "sync after waking" });
+  const people = Object.values(sync.people).map((/** @type {any} */ p) => [p.user.name, p.presence.cursor]);
+  assert.deepEqual(people.sort(), [["Ada", { x: 0.1, y: 0.2 }], ["Bob", null]]);
+
+  ada.close();
+  await waitFor(() => bob.received.some((m) => m.remove?.length === 1), { message: "Bob saw Ada leave", timeout: 1000 });
+  for (const client of [bob, late]) client.close();
+});
+
 test("the AI's prompt lists the people present, from presence", { timeout: 30_000 }, async () => {
   const room = "lobby";
   const ada = await connectPresence(app.url, room);
