@@ -8,6 +8,7 @@ const SPECS: Record<string, [number, number]> = {
   "no-secrets": [1, 5],
   "local-chat": [1, 1],
   "chat-room": [2, 5],
+  "ai-replies": [3, 5],
 };
 
 export default defineConfig({

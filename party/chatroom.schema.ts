@@ -14,6 +14,11 @@ export const MessageSchema = z.object({
   user: z.object({ name: z.string() }),
   role: z.enum(["user", "assistant"]),
   createdAt: z.number(),
+  // AI replies only: how far along, who answered, what it cost, what went wrong.
+  status: z.enum(["streaming", "done", "error"]).optional(),
+  model: z.string().optional(),
+  usage: z.object({ promptTokens: z.number(), completionTokens: z.number() }).optional(),
+  error: z.string().optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -35,8 +40,11 @@ export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 export const ErrorCodeSchema = z.enum(["bad_json", "invalid", "too_large", "duplicate_id", "rate_limited"]);
 
 export const ServerMessageSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("history"), messages: z.array(MessageSchema) }),
+  // `ai`: which model answers in this room, or null when none is configured.
+  z.object({ type: z.literal("history"), messages: z.array(MessageSchema), ai: z.string().nullable() }),
   z.object({ type: z.literal("update"), message: MessageSchema }),
+  // More text for a streaming AI reply: appended to the message's body.
+  z.object({ type: z.literal("delta"), id: z.string(), text: z.string() }),
   z.object({
     type: z.literal("error"),
     code: ErrorCodeSchema,

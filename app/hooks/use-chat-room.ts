@@ -9,6 +9,7 @@ export type ChatMessage = Message & { pending?: boolean; error?: string };
 export function useChatRoom(room: string) {
   const [messages, setMessages] = useState<ChatMessage[]>([]);
   const [status, setStatus] = useState<ConnectionStatus>("connecting");
+  const [ai, setAi] = useState<string | null>(null);
 
   const socket = usePartySocket({
     party: "chatroom",
@@ -20,8 +21,11 @@ export function useChatRoom(room: string) {
       if (data.type === "history") {
         // The room's history, plus what this browser sent that the room has not seen yet.
         setMessages((previous) => [...data.messages, ...previous.filter((m) => m.pending)]);
+        setAi(data.ai);
       } else if (data.type === "update") {
         setMessages((previous) => upsert(previous, data.message));
+      } else if (data.type === "delta") {
+        setMessages((previous) => previous.map((m) => (m.id === data.id ? { ...m, body: m.body + data.text } : m)));
       } else if (data.id) {
         setMessages((previous) => previous.map((m) => (m.id === data.id ? { ...m, pending: false, error: data.message } : m)));
       }
@@ -35,7 +39,7 @@ export function useChatRoom(room: string) {
     socket.send(JSON.stringify({ type: "message", message } satisfies ClientMessage));
   }
 
-  return { messages, status, send };
+  return { messages, status, ai, send };
 }
 
 function upsert(messages: ChatMessage[], message: Message): ChatMessage[] {

@@ -1,8 +1,11 @@
 import type { Page } from "@playwright/test";
 import { enterRoom, expect, messages, post, test } from "./fixtures";
 
+// People talking to people: the AI (stage 3 on) answers only when addressed.
+test.use({ aiReply: "mention" });
+
 const transcript = async (page: Page, room: string) =>
-  ((await (await page.request.get(`/parties/chatroom/${room}`)).json()) as { messages: { body: string }[] }).messages;
+  ((await (await page.request.get(`/parties/chatroom/${room}`)).json()) as { messages: { id: string; body: string }[] }).messages;
 
 test("two people in a room see each other's messages within a second", async ({ alice, bob, tag }) => {
   await enterRoom(alice, "lobby");
@@ -50,7 +53,7 @@ test("hostile frames get error frames and change nothing for anyone else", async
   await post(alice, `first ${tag}`);
   await expect.poll(async () => (await transcript(alice, "ai")).some((m) => m.body.includes(tag))).toBe(true);
   const before = await transcript(alice, "ai");
-  const taken = (before.find((m) => m.body.includes(tag)) as { id: string }).id;
+  const taken = before.find((m) => m.body.includes(tag))!.id;
   await expect(messages(alice)).toHaveCount(before.length);
 
   // Bob skips the UI and writes frames straight to the room's socket.

@@ -1,5 +1,6 @@
 import { test as base, expect, type Browser, type Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
+import { startProvider, type ProviderMode } from "../support/ai-providers.js";
 import { prepareStage, startApp } from "../support/stage-app.js";
 import { STAGE } from "../support/stage";
 
@@ -11,6 +12,15 @@ type App = {
   vars: Record<string, string>;
   /** Stops and starts `partykit dev` on the same port, as a presenter's Ctrl-C and rerun would. */
   restart(): Promise<void>;
+  /** Chat completions the AI provider was asked for so far. */
+  aiRequests(): number;
+  /** How the AI provider behaves from now on (reset to "local" after each test). */
+  setProvider(mode: ProviderMode): Promise<void>;
+};
+
+type Options = {
+  /** AI_REPLY: "mention" keeps the AI quiet in tests about people talking. */
+  aiReply: "every" | "mention";
 };
 
 type Fixtures = {
@@ -21,15 +31,22 @@ type Fixtures = {
   tag: string;
 };
 
-export const test = base.extend<Fixtures, { app: App }>({
+export const test = base.extend<Fixtures, { app: App } & Options>({
+  aiReply: ["every", { scope: "worker", option: true }],
   app: [
-    async ({}, use) => {
+    async ({ aiReply }, use) => {
       // `npm run test:e2e` builds the stage first and passes STAGE_DIR; a bare `playwright test` builds here.
       const dir = process.env.STAGE_DIR ?? prepareStage(STAGE);
+      const ai = await startProvider();
       const vars = {
         FAKE_API_KEY: `key-${randomUUID()}`,
         FAKE_CLIENT_SECRET: `secret-${randomUUID()}`,
         FAKE_ACCESS_TOKEN: `token-${randomUUID()}`,
+        OPENAI_BASE_URL: ai.baseURL,
+        OPENAI_MODEL: ai.model,
+        OPENAI_API_KEY: `sk-test-${randomUUID()}`, // sent to our provider, never to a browser
+        AI_REPLY: aiReply,
+        AI_TIMEOUT_MS: "5000",
       };
       let server = await startApp(dir, { vars });
       await use({
@@ -40,12 +57,18 @@ export const test = base.extend<Fixtures, { app: App }>({
           await server.stop();
           server = await startApp(dir, { vars, port: server.port });
         },
+        aiRequests: ai.requests,
+        setProvider: ai.setMode,
       });
       await server.stop();
+      await ai.close();
     },
     { scope: "worker", timeout: 120_000 },
   ],
-  baseURL: async ({ app }, use) => use(app.url),
+  baseURL: async ({ app }, use) => {
+    await use(app.url);
+    await app.setProvider("local");
+  },
   alice: async ({ browser, app }, use) => {
     const page = await openAs(browser, app.url, "Alice");
     await use(page);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // @ts-check
-// Playwright once per stage, each against its own built copy: `node scripts/test-e2e.js [N ...]`.
+// Playwright once per stage, each against its own built copy: `node scripts/run-e2e.js [N ...]`.
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";

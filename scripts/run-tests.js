@@ -3,11 +3,12 @@
 // `npm test`: every check, in the order that fails fastest.
 import { spawnSync } from "node:child_process";
 
+/** @type {[string, string[]][]} */
 const steps = [
   ["type-check (working copy, tools, tests)", ["node_modules/typescript/bin/tsc", "-p", "."]],
   ["unit tests", ["--test", "scripts/"]],
   ["stages are consistent", ["scripts/stage", "check"]],
-  ["every stage: type-check, build, Playwright", ["scripts/test-e2e.js", ...process.argv.slice(2)]],
+  ["every stage: type-check, build, Playwright", ["scripts/run-e2e.js", ...process.argv.slice(2)]],
 ];
 
 const failed = [];

@@ -1,0 +1,39 @@
+import { useEffect, useRef } from "react";
+import type { ChatMessage as Message } from "~/hooks/use-chat-room";
+
+export function MessageList({ messages }: { messages: Message[] }) {
+  const end = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    end.current?.scrollIntoView({ block: "end" }); // it returns a Promise in newer browsers: not a cleanup
+  }, [messages]);
+
+  if (messages.length === 0) {
+    return <p className="m-auto text-slate-500">No messages yet. Say hello!</p>;
+  }
+  return (
+    <ol data-testid="messages" className="flex flex-col gap-3">
+      {messages.map((message) => (
+        <li
+          key={message.id}
+          data-testid="message"
+          data-role={message.role}
+          data-status={message.status}
+          className={`flex flex-col ${message.role === "assistant" ? "items-start" : ""}`}
+        >
+          <span data-testid="author" className="text-xs font-semibold text-slate-400">
+            {message.user.name}
+            {message.model && <span className="font-normal"> · {message.model}</span>}
+          </span>
+          <p
+            data-testid="body"
+            className={`w-fit max-w-[85%] whitespace-pre-wrap rounded-2xl px-4 py-2 text-lg ${message.role === "assistant" ? "bg-violet-900/60" : "bg-slate-800"} ${message.pending ? "opacity-60" : ""}`}
+          >
+            {message.body || (message.status === "streaming" ? <span className="animate-pulse">Thinking…</span> : null)}
+          </p>
+          {message.error && <span className="text-sm text-red-400">{message.role === "assistant" ? "AI error" : "Not sent"}: {message.error}</span>}
+        </li>
+      ))}
+      <li ref={end} aria-hidden />
+    </ol>
+  );
+}

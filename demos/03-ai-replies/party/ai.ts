@@ -1,0 +1,94 @@
+// Which AI answers in the rooms, and how we ask it. Runs inside the chatroom party (workerd).
+import OpenAI from "openai";
+import type { Message } from "./chatroom.schema";
+
+export const AI_NAME = "AI";
+const OFFLINE_MODEL = "offline-demo-model"; // scripts/local-ai, started by `npm run dev`
+const OPENAI_DEFAULT_MODEL = "gpt-4.1-mini"; // small, cheap and current
+const CONTEXT_MESSAGES = 20;
+export const MAX_REPLY_TOKENS = 300;
+
+export type Ai = {
+  client: OpenAI;
+  /** Resolves the model to ask (a local server names its own when OPENAI_MODEL is unset). */
+  model: () => Promise<string>;
+  /** Said plainly in the room: which model is answering. */
+  label: string;
+  /** Milliseconds without a token before a reply is given up. */
+  timeoutMs: number;
+  mode: "every" | "mention" | "judge";
+};
+
+type Env = Record<string, unknown>;
+const read = (env: Env, name: string) => (typeof env[name] === "string" && env[name] ? (env[name] as string) : undefined);
+
+/** OPENAI_BASE_URL (any OpenAI-compatible server), else OpenAI with OPENAI_API_KEY, else none. */
+export function connectAi(env: Env): Ai | null {
+  const baseURL = read(env, "OPENAI_BASE_URL");
+  const apiKey = read(env, "OPENAI_API_KEY");
+  if (!baseURL && !apiKey) return null;
+
+  // No retries: one upstream request per user message, and a failure shows at once.
+  const client = new OpenAI({ baseURL, apiKey: apiKey ?? "not-needed", maxRetries: 0 });
+  const configured = read(env, "OPENAI_MODEL") ?? (baseURL ? undefined : OPENAI_DEFAULT_MODEL);
+  let named: Promise<string> | undefined;
+  const model = () =>
+    configured ? Promise.resolve(configured) : (named ??= client.models.list().then((page) => page.data[0].id));
+
+  const host = baseURL ? new URL(baseURL).host : "OpenAI";
+  const label = configured === OFFLINE_MODEL ? "offline demo model" : `${configured ?? "the model"} at ${host}`;
+  const mode = read(env, "AI_REPLY");
+  return {
+    client,
+    model,
+    label,
+    timeoutMs: Number(read(env, "AI_TIMEOUT_MS") ?? 30_000),
+    mode: mode === "mention" || mode === "judge" ? mode : "every",
+  };
+}
+
+/** The system prompt and the recent conversation, as chat-completion messages. */
+export function buildPrompt(room: string, people: string[], history: Message[]) {
+  const system = [
+    `You are ${AI_NAME}, a friendly participant in the chat room #${room}.`,
+    `People here now: ${people.length ? people.join(", ") : "nobody else"}.`,
+    "Reply briefly, in plain text, to the latest messages.",
+  ].join(" ");
+  const recent = history.filter((m) => m.status !== "error" && m.body).slice(-CONTEXT_MESSAGES);
+  return [
+    { role: "system" as const, content: system },
+    ...recent.map((m) =>
+      m.role === "assistant"
+        ? { role: "assistant" as const, content: m.body }
+        : { role: "user" as const, content: `${m.user.name}: ${m.body}` },
+    ),
+  ];
+}
+
+/** AI_REPLY: "every" message (default), only on "@ai" ("mention"), or as a cheap model call decides ("judge"). */
+export async function shouldReply(ai: Ai, message: Message, history: Message[]): Promise<boolean> {
+  if (ai.mode === "every") return true;
+  if (/@ai\b/i.test(message.body)) return true;
+  if (ai.mode === "mention") return false;
+  const verdict = await ai.client.chat.completions.create({
+    model: await ai.model(),
+    max_tokens: 3,
+    messages: [
+      ...buildPrompt("this room", [], history).slice(1),
+      { role: "system", content: "Should the AI interject now? Answer INTERJECT or QUIET only." },
+    ],
+  });
+  return /INTERJECT/i.test(verdict.choices[0]?.message.content ?? "");
+}
+
+/** A rough count for providers that report no usage: about four characters a token. */
+export const estimateTokens = (text: string) => Math.ceil(text.length / 4);
+
+/** A short reason everyone in the room can read. */
+export function describeError(error: unknown, timedOut: boolean, timeoutMs: number): string {
+  if (timedOut) return `the AI did not answer within ${Math.round(timeoutMs / 1000)} s`;
+  if (error instanceof OpenAI.APIConnectionError) return "could not reach the AI provider";
+  if (error instanceof OpenAI.AuthenticationError) return "the AI provider refused the API key (401)";
+  if (error instanceof OpenAI.APIError) return `the AI provider failed (${error.status ?? "stream cut"})`;
+  return "the AI reply was cut off";
+}

@@ -1,0 +1,55 @@
+// The chat room protocol: one module that both the party and the app import.
+import { z } from "zod";
+
+export const LIMITS = {
+  body: 2000, // characters in a message
+  name: 40, // characters in a display name
+  history: 200, // messages a room keeps
+  frameBytes: 8 * 1024, // a client frame larger than this is refused unread
+} as const;
+
+export const MessageSchema = z.object({
+  id: z.string(),
+  body: z.string(),
+  user: z.object({ name: z.string() }),
+  role: z.enum(["user", "assistant"]),
+  createdAt: z.number(),
+  // AI replies only: how far along, who answered, what it cost, what went wrong.
+  status: z.enum(["streaming", "done", "error"]).optional(),
+  model: z.string().optional(),
+  usage: z.object({ promptTokens: z.number(), completionTokens: z.number() }).optional(),
+  error: z.string().optional(),
+});
+export type Message = z.infer<typeof MessageSchema>;
+
+// What a client may send. `.strict()`: a client cannot set role or createdAt.
+export const ClientMessageSchema = z.discriminatedUnion("type", [
+  z.object({
+    type: z.literal("message"),
+    message: z
+      .object({
+        id: z.string().regex(/^[\w-]{1,64}$/, "ids are 1-64 letters, digits, _ or -"),
+        body: z.string().trim().min(1).max(LIMITS.body),
+        user: z.object({ name: z.string().trim().min(1).max(LIMITS.name) }).strict(),
+      })
+      .strict(),
+  }),
+]);
+export type ClientMessage = z.infer<typeof ClientMessageSchema>;
+
+export const ErrorCodeSchema = z.enum(["bad_json", "invalid", "too_large", "duplicate_id", "rate_limited"]);
+
+export const ServerMessageSchema = z.discriminatedUnion("type", [
+  // `ai`: which model answers in this room, or null when none is configured.
+  z.object({ type: z.literal("history"), messages: z.array(MessageSchema), ai: z.string().nullable() }),
+  z.object({ type: z.literal("update"), message: MessageSchema }),
+  // More text for a streaming AI reply: appended to the message's body.
+  z.object({ type: z.literal("delta"), id: z.string(), text: z.string() }),
+  z.object({
+    type: z.literal("error"),
+    code: ErrorCodeSchema,
+    message: z.string(),
+    id: z.string().optional(), // the rejected message, when known
+  }),
+]);
+export type ServerMessage = z.infer<typeof ServerMessageSchema>;
