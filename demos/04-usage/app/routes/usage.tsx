@@ -37,7 +37,7 @@ export default function UsageRoute() {
         <>
           <TokensChart perMinute={tally.perMinute} />
           <div className="grid gap-6 md:grid-cols-2">
-            <UsageTable title="Room" rows={Object.entries(tally.rooms).map(([room, tokens]) => [`#${room}`, tokens, null])} />
+            <UsageTable title="Room" rows={Object.entries(tally.rooms).map(([room, tokens]) => [`#${room}`, tokens])} />
             <UsageTable
               title="Model"
               rows={Object.entries(tally.models).map(([model, tokens]) => [model, tokens, formatCost(estimateCost(model, tokens))])}
@@ -49,33 +49,32 @@ export default function UsageRoute() {
   );
 }
 
-type Row = [name: string, tokens: Tokens, cost: string | null];
+/** [name, tokens, estimated cost (models only)] */
+type Row = [name: string, tokens: Tokens, cost?: string];
 
 function UsageTable({ title, rows }: { title: string; rows: Row[] }) {
   const sorted = rows.toSorted(([, a], [, b]) => tokensOf(b) - tokensOf(a));
-  const withCost = rows.some(([, , cost]) => cost !== null);
+  const withCost = rows.some(([, , cost]) => cost !== undefined);
   return (
-    <table data-testid={`usage-by-${title.toLowerCase()}`} className="w-full text-left tabular-nums">
+    <table data-testid={`usage-by-${title.toLowerCase()}`} className="w-full self-start text-left text-lg tabular-nums">
       <thead className="text-sm text-slate-400">
         <tr>
           <th className="py-1 font-medium">{title}</th>
-          <th className="py-1 text-right font-medium">Prompt</th>
-          <th className="py-1 text-right font-medium">Completion</th>
-          {withCost && <th className="py-1 text-right font-medium">Cost</th>}
+          <th className="py-1 text-right font-medium">Tokens</th>
+          {withCost && <th className="py-1 text-right font-medium">Est. cost</th>}
         </tr>
       </thead>
       <tbody>
         {sorted.map(([name, tokens, cost]) => (
           <tr key={name} className="border-t border-slate-800">
-            <th className="py-1 font-mono font-normal">{name}</th>
-            <td className="py-1 text-right">{tokens.promptTokens.toLocaleString("en-US")}</td>
-            <td className="py-1 text-right">{tokens.completionTokens.toLocaleString("en-US")}</td>
-            {withCost && <td className="py-1 text-right">{cost}</td>}
+            <th className="py-1 pr-4 font-normal break-words">{name}</th>
+            <td className="py-1 text-right">{tokensOf(tokens).toLocaleString("en-US")}</td>
+            {withCost && <td className="whitespace-nowrap py-1 pl-4 text-right">{cost}</td>}
           </tr>
         ))}
         {sorted.length === 0 && (
           <tr className="border-t border-slate-800">
-            <td colSpan={4} className="py-2 text-slate-500">
+            <td colSpan={3} className="py-2 text-slate-500">
               No AI replies yet: ask the AI something in a room.
             </td>
           </tr>
