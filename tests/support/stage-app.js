@@ -2,6 +2,7 @@
 // Builds one stage as a standalone project in a temporary folder and serves it with a real
 // `partykit dev`, so every stage is tested without touching the presenter's working copy.
 import { spawn, spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,9 +12,13 @@ import { fileURLToPath } from "node:url";
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const bin = (/** @type {string} */ path) => join(ROOT, "node_modules", path);
 
-/** The folder a stage is built in: outside the repo, so no `.env` of the presenter's is found. */
+/**
+ * The folder a stage is built in: outside the repo, so no `.env` of the presenter's is found,
+ * and one per checkout, so two checkouts testing at once never share a build.
+ */
 export function stageDir(/** @type {number} */ stage) {
-  return join(tmpdir(), "party-ai-chat-test", `stage-${stage}`);
+  const checkout = createHash("sha256").update(ROOT).digest("hex").slice(0, 8);
+  return join(tmpdir(), `party-ai-chat-test-${checkout}`, `stage-${stage}`);
 }
 
 /** Runs a command to completion; throws with its output when it fails. */
