@@ -1,10 +1,10 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
-import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startApp } from "../support/stage-app.js";
-import { enterRoom, expect, post, test } from "./fixtures";
+import { enterRoom, expect, messages, post, test } from "./fixtures";
 
 // Only "@ai" gets a reply, so the AI spends tokens when a test asks it to and at no other time.
 test.use({ aiReply: "mention" });
@@ -171,21 +171,53 @@ test.describe("the usage endpoint", () => {
   });
 
   test("without USAGE_SECRET the endpoint refuses every report", async ({ app }) => {
-    // A copy of the built stage, served with no secret at all.
-    const dir = mkdtempSync(join(tmpdir(), "usage-no-secret-"));
-    cpSync(app.dir, dir, { recursive: true, filter: (path) => !/\/(node_modules|\.partykit)$/.test(path) });
-    symlinkSync(join(app.dir, "node_modules"), join(dir, "node_modules"), "dir");
-    const server = await startApp(dir, {});
+    const { USAGE_SECRET, ...others } = app.vars;
+    const copy = await serveCopy(app.dir, { vars: others });
     try {
-      const response = await fetch(`${server.url}${USAGE}`, { method: "POST", headers: { Authorization: "Bearer " }, body: report() });
-      expect(response.status).toBe(503);
-      expect(await response.text()).toContain("USAGE_SECRET is not set");
-      const unset = await fetch(`${server.url}${USAGE}`, { method: "POST", headers: { Authorization: "Bearer undefined" }, body: report() });
-      expect(unset.status).toBe(503);
-      expect(sum(((await (await fetch(`${server.url}${USAGE}`)).json()) as Tally).total)).toBe(0);
+      for (const Authorization of ["Bearer ", "Bearer undefined", `Bearer ${USAGE_SECRET}`]) {
+        const response = await fetch(`${copy.url}${USAGE}`, { method: "POST", headers: { Authorization }, body: report() });
+        expect(response.status).toBe(503);
+        expect(await response.text()).toContain("USAGE_SECRET is not set");
+      }
+      expect(sum(((await (await fetch(`${copy.url}${USAGE}`)).json()) as Tally).total)).toBe(0);
     } finally {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await copy.close();
     }
   });
 });
+
+test("a usage party that fails never holds up a room's replies", async ({ app, alice, tag }) => {
+  // Every report gets a 503, so each one is retried for about 10 s before the room gives up.
+  const failing = `export default class { onRequest() { console.log("usage: refused"); return new Response("down", { status: 503 }); } }`;
+  const copy = await serveCopy(app.dir, { vars: app.vars, files: { "party/usage.ts": failing } });
+  try {
+    await alice.goto(`${copy.url}/chats/lobby`);
+    await expect(alice.getByTestId("connection-status")).toHaveText("live");
+    for (const question of [`@ai first ${tag}`, `@ai second ${tag}`]) {
+      await post(alice, question);
+      const reply = messages(alice).filter({ hasText: question }).locator("xpath=following-sibling::li[@data-role='assistant'][1]");
+      await expect(reply).toHaveAttribute("data-status", "done", { timeout: 5_000 }); // not after the retries
+    }
+    // Both reports were tried four times, then given up with a log line.
+    await expect.poll(() => copy.output().match(/usage of #lobby not reported \(503 down\)/g)?.length, { timeout: 20_000 }).toBe(2);
+    expect(copy.output().match(/usage: refused/g)?.length).toBe(8);
+  } finally {
+    await copy.close();
+  }
+});
+
+/** Serves a copy of the built stage, with fresh storage, its own variables and some files replaced. */
+async function serveCopy(built: string, { vars, files = {} }: { vars: Record<string, string>; files?: Record<string, string> }) {
+  const dir = mkdtempSync(join(tmpdir(), "usage-copy-"));
+  cpSync(built, dir, { recursive: true, filter: (path) => !/\/(node_modules|\.partykit)$/.test(path) });
+  symlinkSync(join(built, "node_modules"), join(dir, "node_modules"), "dir");
+  for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
+  const server = await startApp(dir, { vars });
+  return {
+    ...server,
+    async close() {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
