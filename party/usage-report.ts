@@ -9,7 +9,10 @@ const RETRY_AFTER_MS = [500, 2_000, 8_000]; // then give up: a lost report must 
  */
 export async function reportUsage(room: Party.Room, report: UsageReport): Promise<void> {
   const secret = room.env.USAGE_SECRET;
-  if (typeof secret !== "string" || !secret) return console.warn("usage not reported: USAGE_SECRET is not set");
+  if (typeof secret !== "string" || !secret) {
+    console.warn(`usage of #${report.room} not reported: USAGE_SECRET is not set`);
+    return;
+  }
 
   let problem = "";
   for (let attempt = 0; attempt <= RETRY_AFTER_MS.length; attempt++) {

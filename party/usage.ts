@@ -14,14 +14,14 @@ import {
 const STATE_KEY = "tally";
 const UPDATE_EVERY_MS = 100; // many reports at once: one update to the browsers
 
+// Maps, not objects: a room or model called "__proto__" is just a name. Storage keeps Maps as they are.
+type State = Pick<Tally, "total" | "perMinute"> & { rooms: Map<string, Tokens>; models: Map<string, Tokens> };
+
 /**
  * The `usage` party: one room that adds up the AI tokens of every chat room.
  * HTTP: GET the tally; POST a report (chat rooms only: it needs USAGE_SECRET).
  * Websocket: the tally on connect, then again after reports arrive.
  */
-// Maps, not objects: a room or model called "__proto__" is just a name. Storage keeps Maps as they are.
-type State = Pick<Tally, "total" | "perMinute"> & { rooms: Map<string, Tokens>; models: Map<string, Tokens> };
-
 export default class UsageServer implements Party.Server {
   state: State = emptyState();
   updateTimer: ReturnType<typeof setTimeout> | null = null;
@@ -29,12 +29,8 @@ export default class UsageServer implements Party.Server {
   constructor(readonly room: Party.Room) {}
 
   // Only USAGE_ROOM exists: any other id is a 404 before a room (and its storage) is made.
-  static onBeforeRequest(request: Party.Request, lobby: Party.Lobby) {
-    return lobby.id === USAGE_ROOM ? request : new Response("Not found", { status: 404 });
-  }
-  static onBeforeConnect(request: Party.Request, lobby: Party.Lobby) {
-    return lobby.id === USAGE_ROOM ? request : new Response("Not found", { status: 404 });
-  }
+  static onBeforeRequest = onlyUsageRoom;
+  static onBeforeConnect = onlyUsageRoom;
 
   async onStart() {
     this.state = (await this.room.storage.get<State>(STATE_KEY)) ?? emptyState();
@@ -79,6 +75,10 @@ export default class UsageServer implements Party.Server {
       this.room.broadcast(JSON.stringify({ type: "tally", ...this.current() } satisfies ServerMessage));
     }, UPDATE_EVERY_MS);
   }
+}
+
+function onlyUsageRoom(request: Party.Request, lobby: Party.Lobby) {
+  return lobby.id === USAGE_ROOM ? request : new Response("Not found", { status: 404 });
 }
 
 function send(connection: Party.Connection, message: ServerMessage) {
