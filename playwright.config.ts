@@ -9,6 +9,7 @@ const SPECS: Record<string, [number, number]> = {
   "local-chat": [1, 1],
   "chat-room": [2, 5],
   "ai-replies": [3, 5],
+  "ai-mention": [3, 5],
   "usage": [4, 5],
 };
 

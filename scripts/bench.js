@@ -11,6 +11,6 @@ const benches = readdirSync(new URL("./bench/", import.meta.url))
 let failed = 0;
 for (const file of benches) {
   console.log(`\n━━ ${file}`);
-  if (spawnSync(process.execPath, [`scripts/bench/${file}`], { stdio: "inherit" }).status !== 0) failed++;
+  if (spawnSync(process.execPath, ["--experimental-websocket", `scripts/bench/${file}`], { stdio: "inherit" }).status !== 0) failed++;
 }
 process.exitCode = failed ? 1 : 0;

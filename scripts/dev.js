@@ -4,7 +4,7 @@
 // From stage 3 on it also picks the AI the room talks to, starting our offline model when none is set.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { randomBytes } from "node:crypto";
 import { parseEnv } from "node:util";
 
@@ -44,6 +44,20 @@ const partykit = [
 // Remix rebuilds on every edit; partykit dev reloads the new build and the parties.
 run("node_modules/.bin/remix", ["dev", "--manual", "-c", partykit], { NO_UPDATE_NOTIFIER: "1" });
 console.log(`\nParty AI Chat: http://localhost:${PORT}  (Ctrl-C to stop)\n`);
+watchRuntime();
+
+/** partykit dev keeps running when its runtime dies (a crash, too many open files): say so loudly. */
+function watchRuntime() {
+  let answered = false;
+  let misses = 0;
+  setInterval(async () => {
+    const ok = await listening(PORT);
+    if (ok) return void ((answered = true), (misses = 0));
+    if (answered && ++misses === 3) {
+      console.error(`\n✖ dev: nothing answers on port ${PORT} any more; the PartyKit runtime died (see above). Restart npm run dev.\n`);
+    }
+  }, 5000);
+}
 
 /**
  * Starts scripts/local-ai; resolves with the variables that point the room at it once it listens.
@@ -92,6 +106,14 @@ process.on("SIGTERM", () => stop());
 function fail(message) {
   console.error(`\n✖ dev: ${message}`);
   return stop(1);
+}
+
+/** A bare TCP connect: enough to know workerd listens, and no request line in the log. @param {number} port */
+function listening(port) {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
 }
 
 /** @param {number} port */

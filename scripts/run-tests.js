@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 /** @type {[string, string[]][]} */
 const steps = [
   ["type-check (working copy, tools, tests)", ["node_modules/typescript/bin/tsc", "-p", "."]],
-  ["unit tests", ["--test", "scripts/"]],
+  ["unit tests", ["--experimental-websocket", "--test", "scripts/"]],
   ["stages are consistent", ["scripts/stage", "check"]],
   ["every stage: type-check, build, Playwright", ["scripts/run-e2e.js", ...process.argv.slice(2)]],
 ];

@@ -24,7 +24,7 @@ test("the AI's reply streams into every browser in the room and stays in history
 
   await post(alice, `How do rooms stream replies? ${tag}`);
   for (const page of [alice, bob]) {
-    await expect(replyTo(page, tag)).toHaveAttribute("data-status", "done", { timeout: 10_000 });
+    await expect(replyTo(page, tag)).toHaveAttribute("data-status", "done", { timeout: 20_000 });
   }
   const text = (await replyTo(bob, tag).getByTestId("body").textContent()) ?? "";
   expect(text.length).toBeGreaterThan(10);
@@ -59,12 +59,32 @@ test("one upstream request per message, however many people are in the room", as
   const before = app.aiRequests();
   await post(alice, `first ${tag}`);
   for (const page of pages)
-    await expect(replyTo(page, `first ${tag}`)).toHaveAttribute("data-status", "done", { timeout: 10_000 });
+    await expect(replyTo(page, `first ${tag}`)).toHaveAttribute("data-status", "done", { timeout: 20_000 });
   // A second message queues behind anything the first one set off, so its reply finishing means all is counted.
   await post(alice, `second ${tag}`);
-  await expect(replyTo(alice, `second ${tag}`)).toHaveAttribute("data-status", "done", { timeout: 10_000 });
+  await expect(replyTo(alice, `second ${tag}`)).toHaveAttribute("data-status", "done", { timeout: 20_000 });
   expect(app.aiRequests() - before).toBe(2);
   await Promise.all(others.map((context) => context.close()));
+});
+
+test("someone who joins mid-reply gets the partial text, then the rest of the stream", async ({
+  alice,
+  bob,
+  app,
+  tag,
+}) => {
+  await app.setProvider("slow");
+  await enterRoom(alice, "ai");
+  await post(alice, `Take your time ${tag}`);
+  await expect(replyTo(alice, tag).getByTestId("body")).not.toHaveText(/^(Thinking…)?$/);
+
+  await enterRoom(bob, "ai"); // late: history has the partial reply, deltas bring the rest
+  await expect(replyTo(bob, tag)).toHaveAttribute("data-status", "streaming");
+  for (const page of [alice, bob]) {
+    await expect(replyTo(page, tag)).toHaveAttribute("data-status", "done", { timeout: 20_000 });
+  }
+  const text = await replyTo(alice, tag).getByTestId("body").textContent();
+  await expect(replyTo(bob, tag).getByTestId("body")).toHaveText(text ?? "");
 });
 
 test("a room restarted mid-reply ends the partial reply instead of leaving it thinking", async ({

@@ -16,6 +16,8 @@ type App = {
   aiRequests(): number;
   /** How the AI provider behaves from now on (reset to "local" after each test). */
   setProvider(mode: ProviderMode): Promise<void>;
+  /** What `partykit dev` has printed so far. */
+  output(): string;
 };
 
 type Options = {
@@ -29,6 +31,8 @@ type Fixtures = {
   bob: Page;
   /** Text unique to this test, so tests sharing a room never see each other's messages. */
   tag: string;
+  /** On failure, attaches what the server printed during the test. */
+  serverLog: void;
 };
 
 export const test = base.extend<Fixtures, { app: App } & Options>({
@@ -50,16 +54,19 @@ export const test = base.extend<Fixtures, { app: App } & Options>({
         USAGE_SECRET: `usage-${randomUUID()}`, // chat rooms send it to the usage party (stage 4 on)
       };
       let server = await startApp(dir, { vars });
+      let log = ""; // from servers before a restart
       await use({
         url: server.url,
         dir,
         vars,
         async restart() {
           await server.stop();
+          log += server.output();
           server = await startApp(dir, { vars, port: server.port });
         },
         aiRequests: ai.requests,
         setProvider: ai.setMode,
+        output: () => log + server.output(),
       });
       await server.stop();
       await ai.close();
@@ -80,6 +87,16 @@ export const test = base.extend<Fixtures, { app: App } & Options>({
     await use(page);
     await page.context().close();
   },
+  serverLog: [
+    async ({ app }, use, testInfo) => {
+      const start = app.output().length;
+      await use();
+      if (testInfo.status !== testInfo.expectedStatus) {
+        await testInfo.attach("partykit dev output", { body: app.output().slice(start), contentType: "text/plain" });
+      }
+    },
+    { auto: true },
+  ],
   tag: async ({}, use, testInfo) => use(`${testInfo.title.replace(/\W+/g, "-")}-${randomUUID().slice(0, 8)}`),
 });
 

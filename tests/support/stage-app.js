@@ -87,6 +87,10 @@ export async function startApp(dir, { vars = {}, port } = {}) {
     }, 3000);
     await exited;
     clearTimeout(killed);
+    // workerd may outlive its parent for a moment: a restart on this port must not find it still there.
+    for (let i = 0; i < 100 && (await fetch(url).then(() => true, () => false)); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
   };
 
   const deadline = Date.now() + 30_000;
