@@ -42,11 +42,13 @@ export default class UsageServer implements Party.Server {
 
   async onRequest(request: Party.Request) {
     if (request.method === "GET") return Response.json(this.current());
+    // Read the body before any answer, even a refusal: workerd resets a connection whose body is left unread.
+    const body = await readBody(request);
     if (request.method !== "POST") return text(405, "Method not allowed: GET or POST", { Allow: "GET, POST" });
 
     const denied = checkSecret(request, this.room.env.USAGE_SECRET);
     if (denied) return denied;
-    const report = await readReport(request);
+    const report = parseReport(body);
     if (typeof report === "string") return text(400, report);
 
     // Read-modify-write with no await in between: concurrent reports never lose an update.
@@ -77,8 +79,10 @@ export default class UsageServer implements Party.Server {
   }
 }
 
-function onlyUsageRoom(request: Party.Request, lobby: Party.Lobby) {
-  return lobby.id === USAGE_ROOM ? request : new Response("Not found", { status: 404 });
+async function onlyUsageRoom(request: Party.Request, lobby: Party.Lobby) {
+  if (lobby.id === USAGE_ROOM) return request;
+  await readBody(request); // as in onRequest: never answer with the body unread
+  return new Response("Not found", { status: 404 });
 }
 
 function send(connection: Party.Connection, message: ServerMessage) {
@@ -102,10 +106,25 @@ function sameText(a: string, b: string) {
   return difference === 0;
 }
 
+/** The body as text, or null when it is over LIMITS.bodyBytes (read to the end either way). */
+async function readBody(request: Party.Request): Promise<string | null> {
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let text = "";
+  let bytes = 0;
+  while (true) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes <= LIMITS.bodyBytes) text += decoder.decode(value, { stream: true });
+  }
+  return bytes <= LIMITS.bodyBytes ? text + decoder.decode() : null;
+}
+
 /** The report, or a message that says what is wrong with the body. */
-async function readReport(request: Party.Request): Promise<UsageReport | string> {
-  const body = await request.text();
-  if (body.length > LIMITS.bodyChars) return `The body is over ${LIMITS.bodyChars} characters`;
+function parseReport(body: string | null): UsageReport | string {
+  if (body === null) return `The body is over ${LIMITS.bodyBytes} bytes`;
   let json: unknown;
   try {
     json = JSON.parse(body);

@@ -1,5 +1,6 @@
 import type { APIRequestContext, Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
+import { Agent, request as httpRequest } from "node:http";
 import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,6 +11,7 @@ import { enterRoom, expect, messages, post, test } from "./fixtures";
 test.use({ aiReply: "mention" });
 
 const USAGE = "/parties/usage/total";
+const ROOM = "lobby"; // not #ai: ai-replies watches the last reply there
 type Tokens = { promptTokens: number; completionTokens: number };
 type Tally = { total: Tokens; rooms: Record<string, Tokens>; models: Record<string, Tokens> };
 
@@ -24,7 +26,7 @@ const pageTotal = async (page: Page) => Number(await page.getByTestId("usage-tot
 /** The usage of the AI's finished reply to the message containing `tag`; undefined until it is done. */
 async function replyUsage(page: Page, tag: string) {
   type Stored = { body: string; role: string; status?: string; usage?: Tokens };
-  const { messages } = (await (await page.request.get("/parties/chatroom/ai")).json()) as { messages: Stored[] };
+  const { messages } = (await (await page.request.get(`/parties/chatroom/${ROOM}`)).json()) as { messages: Stored[] };
   const reply = messages.slice(messages.findIndex((m) => m.body.includes(tag)) + 1).find((m) => m.role === "assistant");
   return reply?.status === "done" ? reply.usage : undefined;
 }
@@ -38,11 +40,11 @@ async function openUsage(page: Page) {
 test("an AI reply raises the /usage total by exactly its tokens, live; a reload shows the same", async ({ alice, bob, tag }) => {
   await openUsage(bob);
   const before = await pageTotal(bob);
-  const roomBefore = (await getTally(bob.request)).rooms.ai ?? { promptTokens: 0, completionTokens: 0 };
+  const roomBefore = (await getTally(bob.request)).rooms[ROOM] ?? { promptTokens: 0, completionTokens: 0 };
   const chartBefore = Number(await bob.getByTestId("tokens-chart").getAttribute("data-total"));
   await bob.evaluate(() => ((window as { sameDocument?: boolean }).sameDocument = true));
 
-  await enterRoom(alice, "ai");
+  await enterRoom(alice, ROOM);
   await post(alice, `@ai how much did this cost? ${tag}`);
   // The reply's own usage, as the room saved it.
   await expect.poll(() => replyUsage(alice, tag), { timeout: 10_000 }).toBeDefined();
@@ -58,7 +60,7 @@ test("an AI reply raises the /usage total by exactly its tokens, live; a reload 
   await bob.reload();
   await expect(total).toHaveAttribute("data-value", String(before + spent));
   await expect(total).toHaveText((before + spent).toLocaleString("en-US"));
-  expect(sum((await getTally(bob.request)).rooms.ai) - sum(roomBefore)).toBe(spent);
+  expect(sum((await getTally(bob.request)).rooms[ROOM]) - sum(roomBefore)).toBe(spent);
 });
 
 test.describe("the usage endpoint", () => {
@@ -127,6 +129,26 @@ test.describe("the usage endpoint", () => {
     expect(elsewhere.status()).toBe(404);
   });
 
+  test("refusals leave a kept-alive connection usable for the next report", async ({ app }) => {
+    // One socket for every request: a refusal that left its body unread would reset it (ECONNRESET).
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (method: string, path: string, body: string, secret = app.vars.USAGE_SECRET) =>
+      new Promise<number>((resolve, reject) => {
+        const headers = { Authorization: `Bearer ${secret}` };
+        const req = httpRequest(`${app.url}${path}`, { method, agent, headers }, (res) => res.resume().on("end", () => resolve(res.statusCode ?? 0)));
+        req.on("error", reject).end(body);
+      });
+    try {
+      expect(await send("POST", USAGE, report(), "wrong")).toBe(401);
+      expect(await send("PUT", USAGE, report())).toBe(405);
+      expect(await send("POST", USAGE, report({ padding: "x".repeat(10_000) } as never))).toBe(400);
+      expect(await send("POST", "/parties/usage/other", report())).toBe(404);
+      expect(await send("POST", USAGE, report())).toBe(200);
+    } finally {
+      agent.destroy();
+    }
+  });
+
   test("a good report is 200 with the new totals, and survives a restart", async ({ app, request }) => {
     const before = await getTally(request);
     const room = `http-${randomUUID().slice(0, 8)}`;
@@ -172,25 +194,21 @@ test.describe("the usage endpoint", () => {
 
   test("without USAGE_SECRET the endpoint refuses every report", async ({ app }) => {
     const { USAGE_SECRET, ...others } = app.vars;
-    const copy = await serveCopy(app.dir, { vars: others });
-    try {
+    await withCopy(app.dir, { vars: others }, async (copy) => {
       for (const Authorization of ["Bearer ", "Bearer undefined", `Bearer ${USAGE_SECRET}`]) {
         const response = await fetch(`${copy.url}${USAGE}`, { method: "POST", headers: { Authorization }, body: report() });
         expect(response.status).toBe(503);
         expect(await response.text()).toContain("USAGE_SECRET is not set");
       }
       expect(sum(((await (await fetch(`${copy.url}${USAGE}`)).json()) as Tally).total)).toBe(0);
-    } finally {
-      await copy.close();
-    }
+    });
   });
 });
 
 test("a usage party that fails never holds up a room's replies", async ({ app, alice, tag }) => {
   // Every report gets a 503, so each one is retried for about 10 s before the room gives up.
   const failing = `export default class { onRequest() { console.log("usage: refused"); return new Response("down", { status: 503 }); } }`;
-  const copy = await serveCopy(app.dir, { vars: app.vars, files: { "party/usage.ts": failing } });
-  try {
+  await withCopy(app.dir, { vars: app.vars, files: { "party/usage.ts": failing } }, async (copy) => {
     await alice.goto(`${copy.url}/chats/lobby`);
     await expect(alice.getByTestId("connection-status")).toHaveText("live");
     for (const question of [`@ai first ${tag}`, `@ai second ${tag}`]) {
@@ -201,23 +219,29 @@ test("a usage party that fails never holds up a room's replies", async ({ app, a
     // Both reports were tried four times, then given up with a log line.
     await expect.poll(() => copy.output().match(/usage of #lobby not reported \(503 down\)/g)?.length, { timeout: 20_000 }).toBe(2);
     expect(copy.output().match(/usage: refused/g)?.length).toBe(8);
-  } finally {
-    await copy.close();
-  }
+  });
 });
 
-/** Serves a copy of the built stage, with fresh storage, its own variables and some files replaced. */
-async function serveCopy(built: string, { vars, files = {} }: { vars: Record<string, string>; files?: Record<string, string> }) {
+type Copy = Awaited<ReturnType<typeof startApp>>;
+
+/** Runs `use` against a copy of the built stage with fresh storage, its own variables and some files replaced. */
+async function withCopy(
+  built: string,
+  { vars, files = {} }: { vars: Record<string, string>; files?: Record<string, string> },
+  use: (copy: Copy) => Promise<void>,
+) {
   const dir = mkdtempSync(join(tmpdir(), "usage-copy-"));
   cpSync(built, dir, { recursive: true, filter: (path) => !/\/(node_modules|\.partykit)$/.test(path) });
   symlinkSync(join(built, "node_modules"), join(dir, "node_modules"), "dir");
   for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
-  const server = await startApp(dir, { vars });
-  return {
-    ...server,
-    async close() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const copy = await startApp(dir, { vars });
+  try {
+    await use(copy);
+  } catch (error) {
+    await test.info().attach("partykit dev output (the copy)", { body: copy.output(), contentType: "text/plain" });
+    throw error;
+  } finally {
+    await copy.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -10,7 +10,7 @@ export const LIMITS = {
   model: 100, // characters in a model id
   keys: 50, // rooms (and models) counted by name; the rest share OTHER
   minutes: 60, // the time series: tokens per minute, the last hour
-  bodyChars: 1024, // a report is a few dozen characters
+  bodyBytes: 1024, // a report is a few dozen bytes
 } as const;
 
 /** Where rooms and models beyond LIMITS.keys are counted. */
