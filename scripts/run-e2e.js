@@ -40,5 +40,6 @@ for (const stage of stages) {
   if (run.status !== 0 && failed === 0) failed++;
 }
 
-console.log(`\ne2e, stages ${stages.join(", ")}: ${passed} passed, ${failed} failed`);
+console.log(`\nstages ${stages.join(", ")}`);
+console.log(`e2e: ${passed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;
