@@ -3,6 +3,7 @@ import { AI_NAME, MAX_REPLY_TOKENS, buildPrompt, connectAi, describeError, estim
 import { ClientMessageSchema, LIMITS, type Message, type ServerMessage } from "./chatroom.schema";
 import { PeopleSchema } from "./presence.schema";
 import { RateLimiter } from "./rate-limit";
+import { reportUsage } from "./usage-report";
 
 // Each message is stored under its own key, so a new message is one small write
 // and `storage.list()` returns them in order.
@@ -110,10 +111,12 @@ export default class ChatRoomServer implements Party.Server {
     // Give up when the provider is silent for too long (a stalled server, a cut stream).
     const abort = new AbortController();
     let idle = setTimeout(() => abort.abort(), ai.timeoutMs);
+    let model = "unknown";
     try {
+      model = await ai.model();
       const stream = await ai.client.chat.completions.create(
         {
-          model: await ai.model(),
+          model,
           messages: prompt,
           max_tokens: MAX_REPLY_TOKENS,
           stream: true,
@@ -144,6 +147,8 @@ export default class ChatRoomServer implements Party.Server {
     }
     await this.save(reply);
     this.broadcast({ type: "update", message: reply });
+    // Party to party, once the reply is saved. Not awaited: a slow or down usage party never holds up the room.
+    if (reply.usage) void reportUsage(this.room, { room: this.room.id, model, ...reply.usage });
   }
 
   /** Names of the people here now, from the presence room of the same id (nobody, if it cannot say). */

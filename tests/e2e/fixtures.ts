@@ -51,6 +51,7 @@ export const test = base.extend<Fixtures, { app: App } & Options>({
         OPENAI_API_KEY: `sk-test-${randomUUID()}`, // sent to our provider, never to a browser
         AI_REPLY: aiReply,
         AI_TIMEOUT_MS: "5000",
+        USAGE_SECRET: `usage-${randomUUID()}`, // chat rooms send it to the usage party (stage 4 on)
       };
       let server = await startApp(dir, { vars });
       let log = ""; // from servers before a restart
