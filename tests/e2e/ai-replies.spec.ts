@@ -11,16 +11,16 @@ test("the AI's reply streams into every browser in the room and stays in history
   await expect(bob.getByTestId("ai-model")).toHaveText("AI: offline demo model");
 
   // Bob's page records every length the reply's text takes as it grows.
-  await bob.evaluate(() => {
+  await bob.evaluate((tag) => {
     const lengths: number[] = ((window as any).replyLengths = []);
     new MutationObserver(() => {
-      const last = [...document.querySelectorAll("[data-testid=message][data-role=assistant] [data-testid=body]")].at(
-        -1
-      );
-      const length = last?.textContent?.replace("Thinking…", "").length ?? 0;
+      const asked = [...document.querySelectorAll("[data-testid=message]")].find((li) => li.textContent?.includes(tag));
+      let reply = asked?.nextElementSibling;
+      while (reply && reply.getAttribute("data-role") !== "assistant") reply = reply.nextElementSibling;
+      const length = reply?.querySelector("[data-testid=body]")?.textContent?.replace("Thinking…", "").length ?? 0;
       if (length && length !== lengths.at(-1)) lengths.push(length);
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
-  });
+  }, tag);
 
   await post(alice, `How do rooms stream replies? ${tag}`);
   for (const page of [alice, bob]) {

@@ -100,3 +100,12 @@ test("a message body is shown as text, never as HTML", async ({ alice, bob, tag 
   await expect(shown.locator("img")).toHaveCount(0);
   expect(dialogs).toEqual([]);
 });
+
+test("the transcript is GET only, and a refused request leaves the connection usable", async ({ request }) => {
+  const put = await request.put("/parties/chatroom/lobby", { data: "x".repeat(2000) });
+  expect(put.status()).toBe(405);
+  expect(put.headers()["allow"]).toBe("GET");
+  const get = await request.get("/parties/chatroom/lobby");
+  expect(get.ok()).toBe(true);
+  expect(Array.isArray((await get.json()).messages)).toBe(true);
+});

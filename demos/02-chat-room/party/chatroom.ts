@@ -54,9 +54,10 @@ export default class ChatRoomServer implements Party.Server {
   }
 
   // GET /parties/chatroom/<room>: the transcript.
-  onRequest(request: Party.Request) {
-    if (request.method !== "GET") return new Response("Method not allowed", { status: 405, headers: { Allow: "GET" } });
-    return Response.json({ messages: this.messages });
+  async onRequest(request: Party.Request) {
+    if (request.method === "GET") return Response.json({ messages: this.messages });
+    await request.arrayBuffer(); // workerd resets a connection whose request body is left unread
+    return new Response("Method not allowed", { status: 405, headers: { Allow: "GET" } });
   }
 
   /** Keeps, stores and broadcasts a new message (the sender's copy is its acknowledgement). */
