@@ -38,6 +38,7 @@ before(
 );
 after(async () => {
   await app?.stop();
+  provider.closeAllConnections(); // kept-alive sockets would keep the test process running
   provider.close();
 });
 
@@ -98,6 +99,8 @@ test("garbage never stops the room serving a well-behaved client", { timeout: 60
   });
   assert.ok(!good.received.some((m) => m.presence?.[goodKey]), "the good client's own cursor was echoed back");
 
+  const refused = await fetch(`${app.url}/parties/presence/${room}`, { method: "POST", body: "x".repeat(100_000) });
+  assert.equal(refused.status, 405, "only GET");
   const { people, dropped } = await (await fetch(`${app.url}/parties/presence/${room}`)).json();
   assert.deepEqual(people.map((/** @type {{ name: string }} */ p) => p.name).sort(), ["Flooder", "Good", "Watcher"]);
   assert.deepEqual(

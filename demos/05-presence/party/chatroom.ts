@@ -71,9 +71,10 @@ export default class ChatRoomServer implements Party.Server {
   }
 
   // GET /parties/chatroom/<room>: the transcript.
-  onRequest(request: Party.Request) {
-    if (request.method !== "GET") return new Response("Method not allowed", { status: 405, headers: { Allow: "GET" } });
-    return Response.json({ messages: this.messages });
+  async onRequest(request: Party.Request) {
+    if (request.method === "GET") return Response.json({ messages: this.messages });
+    await request.arrayBuffer(); // workerd resets a connection whose request body is left unread
+    return new Response("Method not allowed", { status: 405, headers: { Allow: "GET" } });
   }
 
   /** Queues an AI reply. A message that arrives while one is queued is answered by that same reply. */
@@ -85,7 +86,7 @@ export default class ChatRoomServer implements Party.Server {
       this.replyQueued = false;
       const latest = this.messages.findLast((m) => m.role === "user");
       if (latest && (await shouldReply(ai, latest, this.messages).catch(() => false))) await this.reply(ai);
-    });
+    }).catch((error) => console.error("AI reply failed", error)); // the next message still gets one
   }
 
   /** Streams one AI reply into the room: a placeholder now, coalesced deltas, then the final message. */

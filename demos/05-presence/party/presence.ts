@@ -79,8 +79,11 @@ export default class PresenceServer implements Party.Server {
   }
 
   // GET /parties/presence/<room>: who is here, for the AI's system prompt.
-  onRequest(request: Party.Request) {
-    if (request.method !== "GET") return new Response("Method not allowed", { status: 405, headers: { Allow: "GET" } });
+  async onRequest(request: Party.Request) {
+    if (request.method !== "GET") {
+      await request.arrayBuffer(); // workerd resets a connection whose request body is left unread
+      return new Response("Method not allowed", { status: 405, headers: { Allow: "GET" } });
+    }
     const people = PeopleSchema.parse({ people: [...this.people.values()].map((person) => person.user) });
     return Response.json({ ...people, dropped: this.dropped });
   }
