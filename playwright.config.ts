@@ -11,6 +11,7 @@ const SPECS: Record<string, [number, number]> = {
   "ai-replies": [3, 5],
   "ai-mention": [3, 5],
   "usage": [4, 5],
+  "presence": [5, 5],
 };
 
 export default defineConfig({

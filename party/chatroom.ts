@@ -1,6 +1,7 @@
 import type * as Party from "partykit/server";
 import { AI_NAME, MAX_REPLY_TOKENS, buildPrompt, connectAi, describeError, estimateTokens, shouldReply, type Ai } from "./ai";
 import { ClientMessageSchema, LIMITS, type Message, type ServerMessage } from "./chatroom.schema";
+import { PeopleSchema } from "./presence.schema";
 import { RateLimiter } from "./rate-limit";
 import { reportUsage } from "./usage-report";
 
@@ -64,7 +65,6 @@ export default class ChatRoomServer implements Party.Server {
     if (this.messages.some((m) => m.id === message.id)) {
       return reject("duplicate_id", `a message with id ${message.id} exists`, message.id);
     }
-    sender.setState({ name: message.user.name }); // who is here, for the AI's prompt
     const saved: Message = { ...message, role: "user", createdAt: this.now() };
     await this.add(saved);
     this.requestReply();
@@ -91,7 +91,7 @@ export default class ChatRoomServer implements Party.Server {
 
   /** Streams one AI reply into the room: a placeholder now, coalesced deltas, then the final message. */
   async reply(ai: Ai) {
-    const prompt = buildPrompt(this.room.id, this.people(), this.messages);
+    const prompt = buildPrompt(this.room.id, await this.people(), this.messages);
     const reply: Message = {
       ...{ id: crypto.randomUUID(), body: "", user: { name: AI_NAME }, role: "assistant", createdAt: this.now() },
       ...{ status: "streaming", model: ai.label },
@@ -152,13 +152,15 @@ export default class ChatRoomServer implements Party.Server {
     if (reply.usage) void reportUsage(this.room, { room: this.room.id, model, ...reply.usage });
   }
 
-  /** Names of the people connected now, as their messages told us. */
-  people() {
-    const names = new Set<string>();
-    for (const connection of this.room.getConnections<{ name: string }>()) {
-      if (connection.state?.name) names.add(connection.state.name);
+  /** Names of the people here now, from the presence room of the same id (nobody, if it cannot say). */
+  async people() {
+    try {
+      const response = await this.room.context.parties.presence.get(this.room.id).fetch();
+      const { people } = PeopleSchema.parse(await response.json());
+      return [...new Set(people.map((user) => user.name))];
+    } catch {
+      return [];
     }
-    return [...names];
   }
 
   /** Keeps, stores and broadcasts a new message (the sender's copy is its acknowledgement). */

@@ -2,8 +2,11 @@ import { json, type LoaderFunctionArgs } from "@remix-run/server-runtime";
 import { isRouteErrorResponse, Link, useLoaderData, useRouteError, type MetaFunction } from "@remix-run/react";
 import { Composer } from "~/components/composer";
 import { ConnectionBadge } from "~/components/connection-badge";
+import { CursorPanel } from "~/components/cursors";
 import { MessageList } from "~/components/message-list";
+import { WhoIsHere } from "~/components/who-is-here";
 import { useChatRoom } from "~/hooks/use-chat-room";
+import { PresenceProvider, usePresence } from "~/hooks/use-presence";
 import { getRoom, type Room } from "~/rooms";
 
 export async function loader({ params }: LoaderFunctionArgs) {
@@ -15,12 +18,18 @@ export async function loader({ params }: LoaderFunctionArgs) {
 export default function ChatRoute() {
   const { room } = useLoaderData<typeof loader>();
   // A key per room: moving to another room starts a fresh chat.
-  return <ChatRoom key={room.id} room={room} />;
+  return (
+    <PresenceProvider key={room.id} room={room.id}>
+      <ChatRoom room={room} />
+    </PresenceProvider>
+  );
 }
 
 function ChatRoom({ room }: { room: Room }) {
   // Stage 2: the messages live in a PartyKit room, shared by everyone in it.
   const { messages, status, ai, send } = useChatRoom(room.id);
+  // Stage 5: who is here, and where their pointers are.
+  const presence = usePresence();
 
   return (
     <section className="flex flex-1 flex-col gap-4">
@@ -34,12 +43,19 @@ function ChatRoom({ room }: { room: Room }) {
           <span data-testid="ai-model" className="text-sm text-slate-400">
             {ai ? `AI: ${ai}` : "AI: none configured"}
           </span>
+          <WhoIsHere />
         </div>
       </header>
-      <div className="flex min-h-80 flex-1 flex-col overflow-y-auto rounded-xl border border-slate-800 bg-slate-900 p-4">
+      <CursorPanel>
         <MessageList messages={messages} />
-      </div>
-      <Composer onSend={send} />
+      </CursorPanel>
+      <Composer
+        onSend={(body, name) => {
+          send(body, name);
+          presence?.typing(false);
+        }}
+        onTyping={() => presence?.typing()}
+      />
     </section>
   );
 }

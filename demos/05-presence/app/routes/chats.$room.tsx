@@ -1,0 +1,80 @@
+import { json, type LoaderFunctionArgs } from "@remix-run/server-runtime";
+import { isRouteErrorResponse, Link, useLoaderData, useRouteError, type MetaFunction } from "@remix-run/react";
+import { Composer } from "~/components/composer";
+import { ConnectionBadge } from "~/components/connection-badge";
+import { CursorPanel } from "~/components/cursors";
+import { MessageList } from "~/components/message-list";
+import { WhoIsHere } from "~/components/who-is-here";
+import { useChatRoom } from "~/hooks/use-chat-room";
+import { PresenceProvider, usePresence } from "~/hooks/use-presence";
+import { getRoom, type Room } from "~/rooms";
+
+export async function loader({ params }: LoaderFunctionArgs) {
+  const room = getRoom(params.room ?? "");
+  if (!room) throw json({ room: params.room }, { status: 404 });
+  return json({ room });
+}
+
+export default function ChatRoute() {
+  const { room } = useLoaderData<typeof loader>();
+  // A key per room: moving to another room starts a fresh chat.
+  return (
+    <PresenceProvider key={room.id} room={room.id}>
+      <ChatRoom room={room} />
+    </PresenceProvider>
+  );
+}
+
+function ChatRoom({ room }: { room: Room }) {
+  // Stage 2: the messages live in a PartyKit room, shared by everyone in it.
+  const { messages, status, ai, send } = useChatRoom(room.id);
+  // Stage 5: who is here, and where their pointers are.
+  const presence = usePresence();
+
+  return (
+    <section className="flex flex-1 flex-col gap-4">
+      <header className="flex items-start justify-between gap-4">
+        <div>
+          <h1 className="text-3xl font-bold">#{room.id}</h1>
+          <p className="text-slate-400">{room.description}</p>
+        </div>
+        <div className="flex flex-col items-end gap-1">
+          <ConnectionBadge status={status} />
+          <span data-testid="ai-model" className="text-sm text-slate-400">
+            {ai ? `AI: ${ai}` : "AI: none configured"}
+          </span>
+          <WhoIsHere />
+        </div>
+      </header>
+      <CursorPanel>
+        <MessageList messages={messages} />
+      </CursorPanel>
+      <Composer
+        onSend={(body, name) => {
+          send(body, name);
+          presence?.typing(false);
+        }}
+        onTyping={() => presence?.typing()}
+      />
+    </section>
+  );
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `#${data.room.id} · Party AI Chat` : "Room not found · Party AI Chat" },
+];
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  if (!isRouteErrorResponse(error) || error.status !== 404) throw error;
+  return (
+    <div className="m-auto text-center">
+      <p className="text-7xl font-black text-slate-700">404</p>
+      <h1 className="mt-4 text-2xl font-bold">Room not found</h1>
+      <p className="mt-2 text-slate-400">There is no room called #{String(error.data.room)}.</p>
+      <Link to="/chats" className="mt-6 inline-block text-sky-400 hover:underline">
+        See the rooms
+      </Link>
+    </div>
+  );
+}
