@@ -9,7 +9,7 @@ import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 import { pack } from "msgpackr";
 import { prepareStage, startApp } from "../tests/support/stage-app.js";
-import { WebSocketClass, connectPresence, waitFor } from "../tests/support/presence-socket.js";
+import { connectPresence, waitFor } from "../tests/support/presence-socket.js";
 
 /** @type {any[]} */
 const prompts = []; // the `messages` of every chat completion asked for
@@ -180,7 +180,7 @@ test("the AI's prompt lists the people present, from presence", { timeout: 30_00
     message: "both joins reached the room",
   });
 
-  const chat = new WebSocketClass(`${app.url.replace(/^http/, "ws")}/parties/chatroom/${room}`);
+  const chat = new WebSocket(`${app.url.replace(/^http/, "ws")}/parties/chatroom/${room}`);
   await once(/** @type {any} */ (chat), "open");
   chat.send(JSON.stringify({ type: "message", message: { id: `m-${Date.now()}`, body: "Who is here?", user: { name: "Ada" } } }));
   const [system] = await waitFor(() => prompts.at(-1), { message: "the AI was never asked" });

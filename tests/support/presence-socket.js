@@ -11,12 +11,8 @@ const packr = new Packr({
 });
 const pack = (/** @type {unknown} */ value) => packr.pack(value);
 
-// Node 22 has a global WebSocket; Node 20 needs --experimental-websocket, so fall back to `ws` (partykit
-// installs it). Only the standard WebSocket API is used, which both have.
-export const WebSocketClass = /** @type {typeof WebSocket} */ (
-  // @ts-ignore: `ws` ships no types and @types/ws is not installed
-  globalThis.WebSocket ?? (await import("ws")).default
-);
+// Node 22 has a global WebSocket; Node 20 needs --experimental-websocket (npm test and npm run bench set it).
+if (typeof WebSocket !== "function") throw new Error("run node with --experimental-websocket (Node 20)");
 
 /**
  * Opens /parties/presence/<room> on `url` and resolves once it is open.
@@ -24,7 +20,7 @@ export const WebSocketClass = /** @type {typeof WebSocket} */ (
  */
 export async function connectPresence(url, room, { id } = {}) {
   const query = id ? `?_pk=${encodeURIComponent(id)}` : "";
-  const socket = new WebSocketClass(`${url.replace(/^http/, "ws")}/parties/presence/${room}${query}`);
+  const socket = new WebSocket(`${url.replace(/^http/, "ws")}/parties/presence/${room}${query}`);
   socket.binaryType = "arraybuffer";
   /** @type {any[]} */
   const received = []; // decoded server frames, oldest first
