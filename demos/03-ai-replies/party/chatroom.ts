@@ -92,8 +92,13 @@ export default class ChatRoomServer implements Party.Server {
   async reply(ai: Ai) {
     const prompt = buildPrompt(this.room.id, this.people(), this.messages);
     const reply: Message = {
-      ...{ id: crypto.randomUUID(), body: "", user: { name: AI_NAME }, role: "assistant", createdAt: this.now() },
-      ...{ status: "streaming", model: ai.label },
+      id: crypto.randomUUID(),
+      body: "",
+      user: { name: AI_NAME },
+      role: "assistant",
+      createdAt: this.now(),
+      status: "streaming",
+      model: ai.label,
     };
     await this.add(reply); // everyone sees the AI typing
 
@@ -105,7 +110,10 @@ export default class ChatRoomServer implements Party.Server {
       this.broadcast({ type: "delta", id: reply.id, text: unsent });
       unsent = "";
       // Keep the partial text, so a restart mid-reply loses little.
-      if (Date.now() - savedAt > 1000) (savedAt = Date.now()), void this.save(reply);
+      if (Date.now() - savedAt > 1000) {
+        savedAt = Date.now();
+        void this.save(reply);
+      }
     };
     const ticker = setInterval(flush, 1000 / DELTAS_PER_SECOND);
     // Give up when the provider is silent for too long (a stalled server, a cut stream).
