@@ -10,8 +10,8 @@ const SPECS: Record<string, [number, number]> = {
   "chat-room": [2, 5],
   "ai-replies": [3, 5],
   "ai-mention": [3, 5],
-  "usage": [4, 5],
-  "presence": [5, 5],
+  usage: [4, 5],
+  presence: [5, 5],
 };
 
 export default defineConfig({

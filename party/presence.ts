@@ -22,7 +22,11 @@ export default class PresenceServer implements Party.Server {
   readonly options: Party.ServerOptions = { hibernate: true }; // an instance field: partykit ignores a static one
 
   people = new Map<string, Person>(); // by key: everyone who has joined
-  pending = { add: new Map<string, Person>(), presence: new Map<string, Presence>(), remove: new Set<string>() };
+  pending = {
+    add: new Map<string, Person>(),
+    presence: new Map<string, Presence>(),
+    remove: new Set<string>(),
+  };
   timer: ReturnType<typeof setTimeout> | undefined;
   limiter = new RateLimiter(LIMITS.updatesPerSecond, LIMITS.burst);
   dropped = { tooLarge: 0, rateLimited: 0, invalid: 0 }; // since the room last woke up
@@ -53,10 +57,14 @@ export default class PresenceServer implements Party.Server {
     if (!this.limiter.take(sender.id)) return this.drop("rateLimited");
     const message = decode(ClientMessageSchema, frame);
     const state = sender.state;
-    if (!message || !state || (message.type === "update" && !state.user)) return this.drop("invalid"); // join first
+    if (!message || !state || (message.type === "update" && !state.user))
+      return this.drop("invalid"); // join first
 
     if (message.type === "update") return this.update(sender, message.presence);
-    this.join(sender, { user: { ...message.user, country: state.country }, presence: { cursor: null } });
+    this.join(sender, {
+      user: { ...message.user, country: state.country },
+      presence: { cursor: null },
+    });
   }
 
   /** Bad input is counted and dropped: no reply, no crash, nothing for anyone else. */
@@ -84,7 +92,9 @@ export default class PresenceServer implements Party.Server {
       await request.arrayBuffer(); // workerd resets a connection whose request body is left unread
       return new Response("Method not allowed", { status: 405, headers: { Allow: "GET" } });
     }
-    const people = PeopleSchema.parse({ people: [...this.people.values()].map((person) => person.user) });
+    const people = PeopleSchema.parse({
+      people: [...this.people.values()].map((person) => person.user),
+    });
     return Response.json({ ...people, dropped: this.dropped });
   }
 
@@ -133,7 +143,11 @@ export default class PresenceServer implements Party.Server {
 }
 
 /** A `changes` frame with only the parts that have something in them. */
-function changesOf(add: Map<string, Person>, presence: Map<string, Presence>, remove: Set<string>): Changes {
+function changesOf(
+  add: Map<string, Person>,
+  presence: Map<string, Presence>,
+  remove: Set<string>,
+): Changes {
   const changes: Changes = { type: "changes" };
   if (add.size) changes.add = Object.fromEntries(add);
   if (presence.size) changes.presence = Object.fromEntries(presence);
@@ -152,7 +166,9 @@ function send(connection: Party.Connection, message: ServerMessage) {
 function countryOf(request: Party.Request): string | undefined {
   const cf = request.cf as { country?: unknown; asn?: unknown } | undefined;
   if (!cf || cf.asn === 395747 || typeof cf.country !== "string") return undefined;
-  return /^[A-Z]{2}$/.test(cf.country) && !["XX", "T1"].includes(cf.country) ? cf.country : undefined;
+  return /^[A-Z]{2}$/.test(cf.country) && !["XX", "T1"].includes(cf.country)
+    ? cf.country
+    : undefined;
 }
 
 PresenceServer satisfies Party.Worker;

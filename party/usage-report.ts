@@ -16,7 +16,8 @@ export async function reportUsage(room: Party.Room, report: UsageReport): Promis
 
   let problem = "";
   for (let attempt = 0; attempt <= RETRY_AFTER_MS.length; attempt++) {
-    if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS[attempt - 1]));
+    if (attempt > 0)
+      await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS[attempt - 1]));
     try {
       const response = await room.context.parties.usage.get(USAGE_ROOM).fetch({
         method: "POST",

@@ -15,11 +15,17 @@ let stopping = false;
 // Variables the parties read; forwarded from the shell (partykit itself reads only .env).
 const FORWARDED = ["OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL", "AI_REPLY", "USAGE_SECRET"];
 
-const env = { ...(existsSync(".env") ? parseEnv(readFileSync(".env", "utf8")) : {}), ...process.env };
+const env = {
+  ...(existsSync(".env") ? parseEnv(readFileSync(".env", "utf8")) : {}),
+  ...process.env,
+};
 /** @type {Record<string, string>} */
-const vars = Object.fromEntries(FORWARDED.filter((name) => env[name]).map((name) => [name, String(env[name])]));
+const vars = Object.fromEntries(
+  FORWARDED.filter((name) => env[name]).map((name) => [name, String(env[name])]),
+);
 // `remix dev -c` splits its command on spaces, with no shell to quote for.
-for (const [name, value] of Object.entries(vars)) if (/\s/.test(value)) fail(`${name} must not contain spaces`);
+for (const [name, value] of Object.entries(vars))
+  if (/\s/.test(value)) fail(`${name} must not contain spaces`);
 
 if (!(await portIsFree(PORT))) {
   fail(`port ${PORT} is busy: stop the other dev server (or run PORT=2000 npm run dev)`);
@@ -32,7 +38,8 @@ if (existsSync("party/ai.ts")) {
   else Object.assign(vars, await startLocalModel());
 }
 // The usage party refuses POSTs without this secret: never leave it open by accident.
-if (existsSync("party/usage.ts") && !vars.USAGE_SECRET) vars.USAGE_SECRET = randomBytes(24).toString("hex");
+if (existsSync("party/usage.ts") && !vars.USAGE_SECRET)
+  vars.USAGE_SECRET = randomBytes(24).toString("hex");
 
 const partykit = [
   "partykit dev",
@@ -54,7 +61,9 @@ function watchRuntime() {
     const ok = await listening(PORT);
     if (ok) return void ((answered = true), (misses = 0));
     if (answered && ++misses === 3) {
-      console.error(`\n✖ dev: nothing answers on port ${PORT} any more; the PartyKit runtime died (see above). Restart npm run dev.\n`);
+      console.error(
+        `\n✖ dev: nothing answers on port ${PORT} any more; the PartyKit runtime died (see above). Restart npm run dev.\n`,
+      );
     }
   }, 5000);
 }
@@ -66,7 +75,11 @@ function watchRuntime() {
 function startLocalModel() {
   return new Promise((resolve, reject) => {
     const extraEnv = { LOCAL_MODEL_PATH: env.LOCAL_MODEL_PATH ?? "" }; // .env counts too
-    const child = run(process.execPath, ["scripts/local-ai/server.js", "--port", "0"], extraEnv, ["ignore", "pipe", "inherit"]);
+    const child = run(process.execPath, ["scripts/local-ai/server.js", "--port", "0"], extraEnv, [
+      "ignore",
+      "pipe",
+      "inherit",
+    ]);
     let out = "";
     child.stdout?.on("data", (chunk) => {
       out += chunk;
@@ -88,7 +101,9 @@ function run(command, args, extraEnv, stdio = "inherit") {
   children.push(child);
   child.once("exit", (code, signal) => {
     if (stopping) return;
-    fail(`${command.split("/").pop()} stopped (${signal ?? `exit ${code}`}); the dev server is down`);
+    fail(
+      `${command.split("/").pop()} stopped (${signal ?? `exit ${code}`}); the dev server is down`,
+    );
   });
   return child;
 }

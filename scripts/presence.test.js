@@ -21,7 +21,9 @@ const provider = createServer(async (req, res) => {
   const chunk = (/** @type {object} */ delta, /** @type {string | null} */ finish) =>
     `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 0, model: "test", choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
   res.writeHead(200, { "content-type": "text/event-stream" });
-  res.end(chunk({ role: "assistant", content: "Hello" }, null) + chunk({}, "stop") + "data: [DONE]\n\n");
+  res.end(
+    chunk({ role: "assistant", content: "Hello" }, null) + chunk({}, "stop") + "data: [DONE]\n\n",
+  );
 });
 
 /** @type {Awaited<ReturnType<typeof startApp>>} */
@@ -31,7 +33,12 @@ before(
     provider.listen(0, "127.0.0.1");
     await once(provider, "listening");
     const { port } = /** @type {import("node:net").AddressInfo} */ (provider.address());
-    const vars = { OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`, OPENAI_MODEL: "test", OPENAI_API_KEY: "sk-test", AI_REPLY: "every" };
+    const vars = {
+      OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`,
+      OPENAI_MODEL: "test",
+      OPENAI_API_KEY: "sk-test",
+      AI_REPLY: "every",
+    };
     app = await startApp(prepareStage(5), { vars });
   },
   { timeout: 120_000 },
@@ -74,100 +81,159 @@ function garbage() {
   ];
 }
 
-test("garbage never stops the room serving a well-behaved client", { timeout: 60_000 }, async () => {
-  const room = `flood-${Date.now()}`;
-  const good = await connectPresence(app.url, room);
-  good.join("Good");
-  const watcher = await connectPresence(app.url, room);
-  watcher.join("Watcher");
-  // Each socket may send a burst of LIMITS.burst (60) frames: 50 each, so every frame reaches the decoder.
-  const frames = [...garbage(), ...garbage()];
-  const chunks = Array.from({ length: Math.ceil(frames.length / 50) }, (_, i) => frames.slice(i * 50, i * 50 + 50));
-  const attackers = await Promise.all(chunks.map(() => connectPresence(app.url, room)));
-  chunks.forEach((chunk, i) => chunk.forEach((frame) => attackers[i].send(frame)));
-  // One more joins properly, then floods valid updates far faster than the room accepts (60 a second).
-  const flooder = await connectPresence(app.url, room);
-  attackers.push(flooder);
-  flooder.join("Flooder");
-  for (let i = 0; i < 2000; i++) flooder.send(update({ cursor: { x: Math.random(), y: Math.random() } }));
+test(
+  "garbage never stops the room serving a well-behaved client",
+  { timeout: 60_000 },
+  async () => {
+    const room = `flood-${Date.now()}`;
+    const good = await connectPresence(app.url, room);
+    good.join("Good");
+    const watcher = await connectPresence(app.url, room);
+    watcher.join("Watcher");
+    // Each socket may send a burst of LIMITS.burst (60) frames: 50 each, so every frame reaches the decoder.
+    const frames = [...garbage(), ...garbage()];
+    const chunks = Array.from({ length: Math.ceil(frames.length / 50) }, (_, i) =>
+      frames.slice(i * 50, i * 50 + 50),
+    );
+    const attackers = await Promise.all(chunks.map(() => connectPresence(app.url, room)));
+    chunks.forEach((chunk, i) => chunk.forEach((frame) => attackers[i].send(frame)));
+    // One more joins properly, then floods valid updates far faster than the room accepts (60 a second).
+    const flooder = await connectPresence(app.url, room);
+    attackers.push(flooder);
+    flooder.join("Flooder");
+    for (let i = 0; i < 2000; i++)
+      flooder.send(update({ cursor: { x: Math.random(), y: Math.random() } }));
 
-  // The good client still moves, and the watcher still sees it, at the spot it was sent.
-  good.move(0.42, 0.24);
-  const goodKey = await waitFor(() => good.received.find((m) => m.type === "sync")?.you, { message: "good client's sync" });
-  await waitFor(() => watcher.received.some((m) => m.presence?.[goodKey]?.cursor?.x === 0.42), {
-    message: "the watcher never saw the good client's cursor",
-  });
-  assert.ok(!good.received.some((m) => m.presence?.[goodKey]), "the good client's own cursor was echoed back");
+    // The good client still moves, and the watcher still sees it, at the spot it was sent.
+    good.move(0.42, 0.24);
+    const goodKey = await waitFor(() => good.received.find((m) => m.type === "sync")?.you, {
+      message: "good client's sync",
+    });
+    await waitFor(() => watcher.received.some((m) => m.presence?.[goodKey]?.cursor?.x === 0.42), {
+      message: "the watcher never saw the good client's cursor",
+    });
+    assert.ok(
+      !good.received.some((m) => m.presence?.[goodKey]),
+      "the good client's own cursor was echoed back",
+    );
 
-  const refused = await fetch(`${app.url}/parties/presence/${room}`, { method: "POST", body: "x".repeat(100_000) });
-  assert.equal(refused.status, 405, "only GET");
-  const { people, dropped } = await (await fetch(`${app.url}/parties/presence/${room}`)).json();
-  assert.deepEqual(people.map((/** @type {{ name: string }} */ p) => p.name).sort(), ["Flooder", "Good", "Watcher"]);
-  assert.deepEqual(
-    { tooLarge: dropped.tooLarge, invalid: dropped.invalid },
-    { tooLarge: 6, invalid: frames.length - 6 },
-    "every garbage frame was counted as dropped, for the right reason",
-  );
-  assert.ok(dropped.rateLimited > 1500, `rate-limited frames counted: ${JSON.stringify(dropped)}`);
+    const refused = await fetch(`${app.url}/parties/presence/${room}`, {
+      method: "POST",
+      body: "x".repeat(100_000),
+    });
+    assert.equal(refused.status, 405, "only GET");
+    const { people, dropped } = await (await fetch(`${app.url}/parties/presence/${room}`)).json();
+    assert.deepEqual(people.map((/** @type {{ name: string }} */ p) => p.name).sort(), [
+      "Flooder",
+      "Good",
+      "Watcher",
+    ]);
+    assert.deepEqual(
+      { tooLarge: dropped.tooLarge, invalid: dropped.invalid },
+      { tooLarge: 6, invalid: frames.length - 6 },
+      "every garbage frame was counted as dropped, for the right reason",
+    );
+    assert.ok(
+      dropped.rateLimited > 1500,
+      `rate-limited frames counted: ${JSON.stringify(dropped)}`,
+    );
 
-  // A newcomer is served as usual: a sync with everyone who joined, and nobody's garbage.
-  const late = await connectPresence(app.url, room);
-  const sync = await waitFor(() => late.received.find((m) => m.type === "sync"), { message: "newcomer's sync" });
-  assert.deepEqual(Object.values(sync.people).map((/** @type {any} */ p) => p.user.name).sort(), ["Flooder", "Good", "Watcher"]);
-  assert.deepEqual(sync.people[goodKey].presence, { cursor: { x: 0.42, y: 0.24 } });
+    // A newcomer is served as usual: a sync with everyone who joined, and nobody's garbage.
+    const late = await connectPresence(app.url, room);
+    const sync = await waitFor(() => late.received.find((m) => m.type === "sync"), {
+      message: "newcomer's sync",
+    });
+    assert.deepEqual(
+      Object.values(sync.people)
+        .map((/** @type {any} */ p) => p.user.name)
+        .sort(),
+      ["Flooder", "Good", "Watcher"],
+    );
+    assert.deepEqual(sync.people[goodKey].presence, { cursor: { x: 0.42, y: 0.24 } });
 
-  // Leaving still works after all that: everyone is gone within a second.
-  for (const client of [good, watcher, late, ...attackers]) client.close();
-  const here = async () => (await (await fetch(`${app.url}/parties/presence/${room}`)).json()).people.length;
-  await waitFor(async () => (await here()) === 0, { message: "people still listed after closing", timeout: 1000 });
-});
+    // Leaving still works after all that: everyone is gone within a second.
+    for (const client of [good, watcher, late, ...attackers]) client.close();
+    const here = async () =>
+      (await (await fetch(`${app.url}/parties/presence/${room}`)).json()).people.length;
+    await waitFor(async () => (await here()) === 0, {
+      message: "people still listed after closing",
+      timeout: 1000,
+    });
+  },
+);
 
-test("a tab that reconnects with its id replaces the socket it left behind: no ghost", { timeout: 30_000 }, async () => {
-  const room = `ghost-${Date.now()}`;
-  const watcher = await connectPresence(app.url, room);
-  const stale = await connectPresence(app.url, room, { id: "tab-1" });
-  stale.join("Ada");
-  await waitFor(() => watcher.received.some((m) => m.add), { message: "the first socket's join" });
-  const closed = new Promise((resolve) => stale.socket.addEventListener("close", (event) => resolve(event.code)));
+test(
+  "a tab that reconnects with its id replaces the socket it left behind: no ghost",
+  { timeout: 30_000 },
+  async () => {
+    const room = `ghost-${Date.now()}`;
+    const watcher = await connectPresence(app.url, room);
+    const stale = await connectPresence(app.url, room, { id: "tab-1" });
+    stale.join("Ada");
+    await waitFor(() => watcher.received.some((m) => m.add), {
+      message: "the first socket's join",
+    });
+    const closed = new Promise((resolve) =>
+      stale.socket.addEventListener("close", (event) => resolve(event.code)),
+    );
 
-  // The network came back and the tab reconnected, but the room never heard the old socket close.
-  const fresh = await connectPresence(app.url, room, { id: "tab-1" });
-  fresh.join("Ada");
-  assert.equal(await closed, 4000);
-  const here = async () => (await (await fetch(`${app.url}/parties/presence/${room}`)).json()).people;
-  await waitFor(async () => (await here()).length === 1, { message: "one Ada, not two" });
-  assert.deepEqual(await here(), [{ name: "Ada", colour: "#38bdf8" }]);
-  for (const client of [watcher, fresh]) client.close();
-});
+    // The network came back and the tab reconnected, but the room never heard the old socket close.
+    const fresh = await connectPresence(app.url, room, { id: "tab-1" });
+    fresh.join("Ada");
+    assert.equal(await closed, 4000);
+    const here = async () =>
+      (await (await fetch(`${app.url}/parties/presence/${room}`)).json()).people;
+    await waitFor(async () => (await here()).length === 1, { message: "one Ada, not two" });
+    assert.deepEqual(await here(), [{ name: "Ada", colour: "#38bdf8" }]);
+    for (const client of [watcher, fresh]) client.close();
+  },
+);
 
-test("a room that hibernated wakes up with everyone, their cursors, and working leaves", { timeout: 90_000 }, async () => {
-  const room = `hibernate-${Date.now()}`;
-  const ada = await connectPresence(app.url, room);
-  ada.join("Ada");
-  ada.move(0.1, 0.2);
-  const bob = await connectPresence(app.url, room);
-  bob.join("Bob");
-  ada.send("not a message"); // counted in memory: the count starts again at 0 after a hibernation
-  const status = async () => (await fetch(`${app.url}/parties/presence/${room}`)).json();
-  await waitFor(async () => (await status()).dropped.invalid === 1, { message: "the bad frame was counted" });
+test(
+  "a room that hibernated wakes up with everyone, their cursors, and working leaves",
+  { timeout: 90_000 },
+  async () => {
+    const room = `hibernate-${Date.now()}`;
+    const ada = await connectPresence(app.url, room);
+    ada.join("Ada");
+    ada.move(0.1, 0.2);
+    const bob = await connectPresence(app.url, room);
+    bob.join("Bob");
+    ada.send("not a message"); // counted in memory: the count starts again at 0 after a hibernation
+    const status = async () => (await fetch(`${app.url}/parties/presence/${room}`)).json();
+    await waitFor(async () => (await status()).dropped.invalid === 1, {
+      message: "the bad frame was counted",
+    });
 
-  // The runtime evicts a room idle for about 10 s. Any request wakes it, so look less often than that.
-  let woke = false;
-  for (let tries = 0; tries < 4 && !woke; tries++) {
-    await new Promise((resolve) => setTimeout(resolve, 12_000));
-    woke = (await status()).dropped.invalid === 0;
-  }
-  assert.ok(woke, "the room never hibernated (its memory was never reset)");
+    // The runtime evicts a room idle for about 10 s. Any request wakes it, so look less often than that.
+    let woke = false;
+    for (let tries = 0; tries < 4 && !woke; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      woke = (await status()).dropped.invalid === 0;
+    }
+    assert.ok(woke, "the room never hibernated (its memory was never reset)");
 
-  const late = await connectPresence(app.url, room);
-  const sync = await waitFor(() => late.received.find((m) => m.type === "sync"), { message: "sync after waking" });
-  const people = Object.values(sync.people).map((/** @type {any} */ p) => [p.user.name, p.presence.cursor]);
-  assert.deepEqual(people.sort(), [["Ada", { x: 0.1, y: 0.2 }], ["Bob", null]]);
+    const late = await connectPresence(app.url, room);
+    const sync = await waitFor(() => late.received.find((m) => m.type === "sync"), {
+      message: "sync after waking",
+    });
+    const people = Object.values(sync.people).map((/** @type {any} */ p) => [
+      p.user.name,
+      p.presence.cursor,
+    ]);
+    assert.deepEqual(people.sort(), [
+      ["Ada", { x: 0.1, y: 0.2 }],
+      ["Bob", null],
+    ]);
 
-  ada.close();
-  await waitFor(() => bob.received.some((m) => m.remove?.length === 1), { message: "Bob saw Ada leave", timeout: 1000 });
-  for (const client of [bob, late]) client.close();
-});
+    ada.close();
+    await waitFor(() => bob.received.some((m) => m.remove?.length === 1), {
+      message: "Bob saw Ada leave",
+      timeout: 1000,
+    });
+    for (const client of [bob, late]) client.close();
+  },
+);
 
 test("the AI's prompt lists the people present, from presence", { timeout: 30_000 }, async () => {
   const room = "lobby";
@@ -176,13 +242,21 @@ test("the AI's prompt lists the people present, from presence", { timeout: 30_00
   const grace = await connectPresence(app.url, room); // here, silent
   grace.join("Grace");
   const watcher = await connectPresence(app.url, room); // signed out: never joins
-  await waitFor(() => watcher.received.filter((m) => m.add).flatMap((m) => Object.keys(m.add)).length === 2, {
-    message: "both joins reached the room",
-  });
+  await waitFor(
+    () => watcher.received.filter((m) => m.add).flatMap((m) => Object.keys(m.add)).length === 2,
+    {
+      message: "both joins reached the room",
+    },
+  );
 
   const chat = new WebSocket(`${app.url.replace(/^http/, "ws")}/parties/chatroom/${room}`);
   await once(/** @type {any} */ (chat), "open");
-  chat.send(JSON.stringify({ type: "message", message: { id: `m-${Date.now()}`, body: "Who is here?", user: { name: "Ada" } } }));
+  chat.send(
+    JSON.stringify({
+      type: "message",
+      message: { id: `m-${Date.now()}`, body: "Who is here?", user: { name: "Ada" } },
+    }),
+  );
   const [system] = await waitFor(() => prompts.at(-1), { message: "the AI was never asked" });
   assert.match(system.content, /People here now: Ada, Grace\./);
 

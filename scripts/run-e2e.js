@@ -25,11 +25,20 @@ for (const stage of stages) {
   console.log(`▶ stage ${stage}: Playwright`);
   const report = join(stageDir(stage), "..", `report-${stage}.json`);
   rmSync(report, { force: true });
-  const run = spawnSync(process.execPath, [join(ROOT, "node_modules/@playwright/test/cli.js"), "test", "--reporter=list,json"], {
-    cwd: ROOT,
-    stdio: "inherit",
-    env: { ...process.env, STAGE: String(stage), STAGE_DIR: dir, PLAYWRIGHT_JSON_OUTPUT_NAME: report },
-  });
+  const run = spawnSync(
+    process.execPath,
+    [join(ROOT, "node_modules/@playwright/test/cli.js"), "test", "--reporter=list,json"],
+    {
+      cwd: ROOT,
+      stdio: "inherit",
+      env: {
+        ...process.env,
+        STAGE: String(stage),
+        STAGE_DIR: dir,
+        PLAYWRIGHT_JSON_OUTPUT_NAME: report,
+      },
+    },
+  );
   try {
     const { stats } = JSON.parse(readFileSync(report, "utf8"));
     passed += stats.expected + stats.flaky;

@@ -3,7 +3,13 @@ import { useUserName } from "~/utils/user";
 export const MAX_BODY = 2000;
 
 /** The message box. Sends the trimmed text; stays disabled until the user signs in. */
-export function Composer({ onSend, onTyping }: { onSend: (body: string, name: string) => void; onTyping?: () => void }) {
+export function Composer({
+  onSend,
+  onTyping,
+}: {
+  onSend: (body: string, name: string) => void;
+  onTyping?: () => void;
+}) {
   const name = useUserName();
   return (
     <form

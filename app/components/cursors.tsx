@@ -32,11 +32,19 @@ function Cursors() {
 
 function Cursor({ person: { key, user } }: { person: PersonHere }) {
   return (
-    <div data-testid="cursor" data-key={key} hidden className="absolute left-0 top-0 flex items-start will-change-transform">
+    <div
+      data-testid="cursor"
+      data-key={key}
+      hidden
+      className="absolute left-0 top-0 flex items-start will-change-transform"
+    >
       <svg width="18" height="18" viewBox="0 0 18 18" className="drop-shadow">
         <path d="M1 1 L17 8 L9 10 L6 17 Z" fill={user.colour} stroke="white" strokeWidth="1.5" />
       </svg>
-      <span className="mt-3 rounded-full px-2 py-0.5 text-xs font-semibold text-slate-950" style={{ background: user.colour }}>
+      <span
+        className="mt-3 rounded-full px-2 py-0.5 text-xs font-semibold text-slate-950"
+        style={{ background: user.colour }}
+      >
         {user.name}
       </span>
     </div>

@@ -28,9 +28,16 @@ export function MessageList({ messages }: { messages: Message[] }) {
             data-testid="body"
             className={`w-fit max-w-[85%] whitespace-pre-wrap rounded-2xl px-4 py-2 text-lg ${message.role === "assistant" ? "bg-violet-900/60" : "bg-slate-800"} ${message.pending ? "opacity-60" : ""}`}
           >
-            {message.body || (message.status === "streaming" ? <span className="animate-pulse">Thinking…</span> : null)}
+            {message.body ||
+              (message.status === "streaming" ? (
+                <span className="animate-pulse">Thinking…</span>
+              ) : null)}
           </p>
-          {message.error && <span className="text-sm text-red-400">{message.role === "assistant" ? "AI error" : "Not sent"}: {message.error}</span>}
+          {message.error && (
+            <span className="text-sm text-red-400">
+              {message.role === "assistant" ? "AI error" : "Not sent"}: {message.error}
+            </span>
+          )}
         </li>
       ))}
       <li ref={end} aria-hidden />

@@ -5,8 +5,8 @@ export default function Home() {
     <div className="my-auto space-y-6">
       <h1 className="text-5xl font-black tracking-tight">Chat with your friends, and an AI.</h1>
       <p className="max-w-2xl text-xl text-slate-400">
-        A realtime, multiplayer chat built with Remix and PartyKit. Sign in with any name, pick a room and
-        start talking.
+        A realtime, multiplayer chat built with Remix and PartyKit. Sign in with any name, pick a
+        room and start talking.
       </p>
       <Link
         to="/chats"

@@ -68,21 +68,32 @@ const cleanups = [];
 const cleanup = async () => {
   for (const undo of cleanups.reverse()) await undo().catch(() => {});
 };
-const deadline = setTimeout(() => fail(new Error(`not done within ${DEADLINE_MS / 1000} s`)), DEADLINE_MS);
+const deadline = setTimeout(
+  () => fail(new Error(`not done within ${DEADLINE_MS / 1000} s`)),
+  DEADLINE_MS,
+);
 
 let failed = false;
 /** @param {unknown} error */
 async function fail(error) {
   if (failed) return; // cleaning up after the first failure makes others (closed sockets): one line is enough
   failed = true;
-  console.error(`ai-stream bench failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+  console.error(
+    `ai-stream bench failed: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`,
+  );
   await cleanup();
   process.exit(1);
 }
 
 async function main() {
-  if (![clients, tokens, tokenMs].every((n) => Number.isInteger(n) && n >= 0) || clients < 1 || tokens < 1) {
-    throw new Error("--clients, --tokens and --token-ms must be whole numbers (clients and tokens at least 1)");
+  if (
+    ![clients, tokens, tokenMs].every((n) => Number.isInteger(n) && n >= 0) ||
+    clients < 1 ||
+    tokens < 1
+  ) {
+    throw new Error(
+      "--clients, --tokens and --token-ms must be whole numbers (clients and tokens at least 1)",
+    );
   }
   const provider = createServer({ model, delayMs: tokenMs }).listen(0, "127.0.0.1");
   await once(provider, "listening");
@@ -98,7 +109,11 @@ async function main() {
   cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
   cpSync(prepareStage(STAGE), dir, { recursive: true, verbatimSymlinks: true }); // sync export + remix build
   const app = await startApp(dir, {
-    vars: { OPENAI_BASE_URL: `http://127.0.0.1:${aiPort}/v1`, OPENAI_MODEL: model.id, AI_TIMEOUT_MS: "30000" },
+    vars: {
+      OPENAI_BASE_URL: `http://127.0.0.1:${aiPort}/v1`,
+      OPENAI_MODEL: model.id,
+      AI_TIMEOUT_MS: "30000",
+    },
   });
   cleanups.push(app.stop);
 
@@ -109,13 +124,20 @@ async function main() {
   // From the send on, each client counts every frame until the reply's final update.
   const started = performance.now();
   const results = sockets.map((ws) => watch(ws, started));
-  sockets[0].send(JSON.stringify({ type: "message", message: { id: randomUUID(), body: "bench", user: { name: "bench" } } }));
+  sockets[0].send(
+    JSON.stringify({
+      type: "message",
+      message: { id: randomUUID(), body: "bench", user: { name: "bench" } },
+    }),
+  );
   const counts = await Promise.all(results);
 
   const final = counts[0].final;
-  if (final.body !== emitted.join("")) throw new Error("the reply in the room differs from what the provider sent");
+  if (final.body !== emitted.join(""))
+    throw new Error("the reply in the room differs from what the provider sent");
   // Per-client means: every client gets the same broadcasts, so these are also each client's numbers.
-  const mean = (/** @type {Exclude<keyof Counts, "final">} */ key) => counts.reduce((sum, c) => sum + c[key], 0) / clients;
+  const mean = (/** @type {Exclude<keyof Counts, "final">} */ key) =>
+    counts.reduce((sum, c) => sum + c[key], 0) / clients;
   const ours = { frames: mean("frames"), bytes: mean("bytes"), seconds: mean("seconds") };
   const deltas = { frames: mean("deltaFrames"), bytes: mean("deltaBytes") };
 
@@ -125,10 +147,16 @@ async function main() {
   let perToken = 0;
   for (const piece of emitted) {
     body += piece;
-    const frame = { type: "update", message: { ...final, body, status: "streaming", usage: undefined } };
+    const frame = {
+      type: "update",
+      message: { ...final, body, status: "streaming", usage: undefined },
+    };
     perToken += Buffer.byteLength(JSON.stringify(frame));
   }
-  const whole = { frames: ours.frames - deltas.frames + emitted.length, bytes: ours.bytes - deltas.bytes + perToken };
+  const whole = {
+    frames: ours.frames - deltas.frames + emitted.length,
+    bytes: ours.bytes - deltas.bytes + perToken,
+  };
 
   const row = (/** @type {string} */ name, /** @type {string[]} */ cells) =>
     name.padEnd(24) + cells.map((cell, i) => cell.padStart([13, 15, 18][i])).join("");
@@ -138,9 +166,26 @@ async function main() {
       ` (real partykit dev, real openai SDK), reply took ${ours.seconds.toFixed(2)} s`,
   );
   console.log(row("", ["frames/client", "bytes/client", "frames/s/client"]));
-  console.log(row("delta stream (ours)", [String(Math.round(ours.frames)), size(ours.bytes), rate(ours.frames)]));
-  console.log(row("whole message per token", [String(Math.round(whole.frames)), size(whole.bytes), rate(whole.frames)]));
-  console.log(row("ratio", [`${(whole.frames / ours.frames).toFixed(1)}x`, `${(whole.bytes / ours.bytes).toFixed(1)}x`]));
+  console.log(
+    row("delta stream (ours)", [
+      String(Math.round(ours.frames)),
+      size(ours.bytes),
+      rate(ours.frames),
+    ]),
+  );
+  console.log(
+    row("whole message per token", [
+      String(Math.round(whole.frames)),
+      size(whole.bytes),
+      rate(whole.frames),
+    ]),
+  );
+  console.log(
+    row("ratio", [
+      `${(whole.frames / ours.frames).toFixed(1)}x`,
+      `${(whole.bytes / ours.bytes).toFixed(1)}x`,
+    ]),
+  );
   console.log(
     `(both include the same ${Math.round(ours.frames - deltas.frames)} non-streaming frames: user echo, placeholder, final update;` +
       ` ours streamed ${Math.round(deltas.frames)} deltas)`,
@@ -152,9 +197,12 @@ async function connect(url) {
   const ws = new WebSocket(url);
   const first = await new Promise((resolve, reject) => {
     ws.addEventListener("message", (event) => resolve(event.data), { once: true });
-    ws.addEventListener("error", () => reject(new Error(`could not connect to ${url}`)), { once: true });
+    ws.addEventListener("error", () => reject(new Error(`could not connect to ${url}`)), {
+      once: true,
+    });
   });
-  if (JSON.parse(String(first)).type !== "history") throw new Error(`expected history first, got ${first}`);
+  if (JSON.parse(String(first)).type !== "history")
+    throw new Error(`expected history first, got ${first}`);
   return ws;
 }
 
@@ -172,11 +220,16 @@ function watch(ws, started) {
       count.frames++;
       count.bytes += bytes;
       const frame = JSON.parse(String(event.data));
-      if (frame.type === "delta") (count.deltaFrames++, (count.deltaBytes += bytes));
+      if (frame.type === "delta") {
+        count.deltaFrames++;
+        count.deltaBytes += bytes;
+      }
       if (frame.type === "error") reject(new Error(`room refused the message: ${frame.message}`));
-      const message = frame.type === "update" && frame.message.role === "assistant" ? frame.message : null;
+      const message =
+        frame.type === "update" && frame.message.role === "assistant" ? frame.message : null;
       if (message?.status === "error") reject(new Error(`the AI reply failed: ${message.error}`));
-      if (message?.status === "done") resolve({ ...count, seconds: (performance.now() - started) / 1000, final: message });
+      if (message?.status === "done")
+        resolve({ ...count, seconds: (performance.now() - started) / 1000, final: message });
     });
   });
 }

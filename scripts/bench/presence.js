@@ -7,7 +7,12 @@ import { parseArgs } from "node:util";
 import { prepareStage, startApp } from "../../tests/support/stage-app.js";
 import { connectPresence, waitFor } from "../../tests/support/presence-socket.js";
 
-const { values } = parseArgs({ options: { cursors: { type: "string", default: "50" }, seconds: { type: "string", default: "5" } } });
+const { values } = parseArgs({
+  options: {
+    cursors: { type: "string", default: "50" },
+    seconds: { type: "string", default: "5" },
+  },
+});
 const CURSORS = Number(values.cursors);
 const SECONDS = Number(values.seconds);
 const SEND_HZ = 30; // what the browser client sends at most
@@ -23,7 +28,10 @@ try {
 /** One cursor moves once: the frame another client receives, and the same delta as JSON. */
 async function bytesPerUpdate() {
   const room = `bench-one-${Date.now()}`;
-  const [mover, viewer] = await Promise.all([connectPresence(app.url, room), connectPresence(app.url, room)]);
+  const [mover, viewer] = await Promise.all([
+    connectPresence(app.url, room),
+    connectPresence(app.url, room),
+  ]);
   mover.join("Ada Lovelace");
   await waitFor(() => viewer.received.some((m) => m.add), { message: "join seen" });
   const before = viewer.received.length;
@@ -31,7 +39,9 @@ async function bytesPerUpdate() {
   await waitFor(() => viewer.received.length > before, { message: "move seen" });
   const msgpack = viewer.sizes.at(-1);
   const json = Buffer.byteLength(JSON.stringify(viewer.received.at(-1)));
-  console.log(`one cursor update, one frame:  msgpack ${msgpack} B, JSON ${json} B of the same delta`);
+  console.log(
+    `one cursor update, one frame:  msgpack ${msgpack} B, JSON ${json} B of the same delta`,
+  );
   mover.close();
   viewer.close();
 }
@@ -46,20 +56,28 @@ async function manyCursors() {
     client.join(`Cursor ${i}`);
     clients.push(client);
   }
-  await waitFor(() => clients.every((c) => countPeople(c.received) === CURSORS), { message: "everyone sees everyone", timeout: 20_000 });
+  await waitFor(() => clients.every((c) => countPeople(c.received) === CURSORS), {
+    message: "everyone sees everyone",
+    timeout: 20_000,
+  });
 
   const start = clients.map((c) => c.received.length);
   let step = 0;
   const started = performance.now();
   const ticker = setInterval(() => {
     step++;
-    clients.forEach((client, i) => client.move(frac(i * 0.02 + step * 0.003), frac(i * 0.013 + step * 0.005)));
+    clients.forEach((client, i) =>
+      client.move(frac(i * 0.02 + step * 0.003), frac(i * 0.013 + step * 0.005)),
+    );
   }, 1000 / SEND_HZ);
   await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
   clearInterval(ticker);
   const elapsed = (performance.now() - started) / 1000;
 
-  let frames = 0, updates = 0, msgpack = 0, json = 0;
+  let frames = 0,
+    updates = 0,
+    msgpack = 0,
+    json = 0;
   clients.forEach((client, i) => {
     for (let f = start[i]; f < client.received.length; f++) {
       const message = client.received[f];
@@ -70,13 +88,25 @@ async function manyCursors() {
     }
   });
   const sent = step * CURSORS;
-  console.log(`${CURSORS} cursors moving at ${SEND_HZ} Hz for ${elapsed.toFixed(1)} s (one room, loopback, generator on the same cores;`);
-  console.log(`  load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores: numbers drop when the machine is busy):`);
-  console.log(`  server frames per second per client: ${(frames / CURSORS / elapsed).toFixed(1)} (the room flushes at most 30)`);
+  console.log(
+    `${CURSORS} cursors moving at ${SEND_HZ} Hz for ${elapsed.toFixed(1)} s (one room, loopback, generator on the same cores;`,
+  );
+  console.log(
+    `  load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores: numbers drop when the machine is busy):`,
+  );
+  console.log(
+    `  server frames per second per client: ${(frames / CURSORS / elapsed).toFixed(1)} (the room flushes at most 30)`,
+  );
   console.log(`  cursor updates per frame: ${(updates / frames).toFixed(1)}`);
-  console.log(`  moves superseded by a newer one before the room flushed (coalesced): ${(100 * (1 - updates / (sent * (CURSORS - 1)))).toFixed(0)}%`);
-  console.log(`  bytes per cursor update in those frames: msgpack ${(msgpack / updates).toFixed(1)} B, JSON ${(json / updates).toFixed(1)} B`);
-  console.log(`  per client: ${((msgpack / CURSORS / elapsed) / 1024).toFixed(1)} KiB/s msgpack vs ${((json / CURSORS / elapsed) / 1024).toFixed(1)} KiB/s as JSON`);
+  console.log(
+    `  moves superseded by a newer one before the room flushed (coalesced): ${(100 * (1 - updates / (sent * (CURSORS - 1)))).toFixed(0)}%`,
+  );
+  console.log(
+    `  bytes per cursor update in those frames: msgpack ${(msgpack / updates).toFixed(1)} B, JSON ${(json / updates).toFixed(1)} B`,
+  );
+  console.log(
+    `  per client: ${(msgpack / CURSORS / elapsed / 1024).toFixed(1)} KiB/s msgpack vs ${(json / CURSORS / elapsed / 1024).toFixed(1)} KiB/s as JSON`,
+  );
   for (const client of clients) client.close();
 }
 

@@ -24,7 +24,9 @@ const runs = Number(values.runs);
 const root = findRoot(positionals[0] ?? fileURLToPath(new URL("../..", import.meta.url)));
 const stages = listStages(root);
 if (stages.length < 2) {
-  console.log(`stage switch: ${root} has ${stages.length} stage in demos/; need at least 2 to time a switch`);
+  console.log(
+    `stage switch: ${root} has ${stages.length} stage in demos/; need at least 2 to time a switch`,
+  );
   process.exit(0);
 }
 const first = stages[0].n;
@@ -33,7 +35,9 @@ const last = stages[stages.length - 1].n;
 const copy = mkdtempSync(join(tmpdir(), "stage-bench-"));
 try {
   const { workingCopy } = JSON.parse(readFileSync(join(root, "demos/stages.json"), "utf8"));
-  const files = ["demos", ".gitignore", ".stage/current", ...workingCopy].flatMap((path) => walk(root, path));
+  const files = ["demos", ".gitignore", ".stage/current", ...workingCopy].flatMap((path) =>
+    walk(root, path),
+  );
   for (const path of files) {
     mkdirSync(dirname(join(copy, path)), { recursive: true });
     copyFileSync(join(root, path), join(copy, path));
@@ -48,7 +52,7 @@ try {
   const baseline = Array.from({ length: runs }, () => time(copy, null));
 
   console.log(
-    `stage switch: ${root} (${stages.length} stages; ${files.length} files copied to a temp dir), ${runs} runs each, whole process`
+    `stage switch: ${root} (${stages.length} stages; ${files.length} files copied to a temp dir), ${runs} runs each, whole process`,
   );
   console.log(report(`scripts/stage ${last} (from ${first})`, up));
   console.log(report(`scripts/stage ${first} (from ${last})`, down));
@@ -63,7 +67,8 @@ function time(cwd, n, ...flags) {
   const start = performance.now();
   const result = spawnSync(process.execPath, args, { cwd, encoding: "utf8" });
   const ms = performance.now() - start;
-  if (result.status !== 0) throw new Error(`scripts/stage ${n} failed in the bench copy:\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`scripts/stage ${n} failed in the bench copy:\n${result.stderr}`);
   return ms;
 }
 

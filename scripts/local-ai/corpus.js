@@ -25,19 +25,28 @@ export function loadCorpus(root) {
     return { text, sources: files.map((file) => path.relative(root, file)), words };
   }
   const builtIn = fs.readFileSync(BUILT_IN_CORPUS, "utf8");
-  return { text: builtIn, sources: [path.relative(root, BUILT_IN_CORPUS)], words: countWords(builtIn) };
+  return {
+    text: builtIn,
+    sources: [path.relative(root, BUILT_IN_CORPUS)],
+    words: countWords(builtIn),
+  };
 }
 
 /** @param {string} dir @returns {string[]} */
 function markdownFiles(dir) {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      return entry.name === "node_modules" || entry.name.startsWith(".") ? [] : markdownFiles(full);
-    }
-    return entry.name.endsWith(".md") ? [full] : [];
-  }).sort();
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        return entry.name === "node_modules" || entry.name.startsWith(".")
+          ? []
+          : markdownFiles(full);
+      }
+      return entry.name.endsWith(".md") ? [full] : [];
+    })
+    .sort();
 }
 
 /** @param {string} text */

@@ -47,7 +47,10 @@ test("uses the project's markdown when there is enough, else the built-in corpus
   fs.writeFileSync(path.join(root, "demos", "01", "node_modules", "x.md"), "ignored ".repeat(5000));
   assert.match(loadCorpus(root).sources[0], /corpus\.txt$/);
 
-  fs.writeFileSync(path.join(root, "demos", "01", "README.md"), "Rooms keep everyone in sync. ".repeat(MIN_CORPUS_WORDS / 4));
+  fs.writeFileSync(
+    path.join(root, "demos", "01", "README.md"),
+    "Rooms keep everyone in sync. ".repeat(MIN_CORPUS_WORDS / 4),
+  );
   const corpus = loadCorpus(root);
   assert.deepEqual(corpus.sources, ["README.md", path.join("demos", "01", "README.md")]);
   assert.ok(corpus.words >= MIN_CORPUS_WORDS);

@@ -33,7 +33,9 @@ export async function loadLlamaModel({
   try {
     llamaCpp = await importLlamaCpp();
   } catch {
-    throw new Error(`LOCAL_MODEL_PATH is set but node-llama-cpp is not installed; run: ${INSTALL_COMMAND}`);
+    throw new Error(
+      `LOCAL_MODEL_PATH is set but node-llama-cpp is not installed; run: ${INSTALL_COMMAND}`,
+    );
   }
   const llama = await llamaCpp.getLlama({ gpu: false });
   const model = await llama.loadModel({ modelPath });
@@ -93,8 +95,14 @@ function textChannel() {
   let wake = () => {};
   return {
     /** @param {string} text */
-    push: (text) => { buffered.push(text); wake(); },
-    close: () => { closed = true; wake(); },
+    push: (text) => {
+      buffered.push(text);
+      wake();
+    },
+    close: () => {
+      closed = true;
+      wake();
+    },
     async *drain() {
       for (;;) {
         if (buffered.length) yield /** @type {string} */ (buffered.shift());

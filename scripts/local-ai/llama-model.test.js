@@ -30,16 +30,24 @@ function fakeLlamaCpp() {
   };
   class LlamaChatSession {
     /** @param {any} history */
-    setChatHistory(history) { calls.history = history; }
+    setChatHistory(history) {
+      calls.history = history;
+    }
     /** @param {string} text @param {any} options */
     async promptWithMeta(text, options) {
-      calls.prompt = { text, maxTokens: options.maxTokens, stopOnAbortSignal: options.stopOnAbortSignal };
+      calls.prompt = {
+        text,
+        maxTokens: options.maxTokens,
+        stopOnAbortSignal: options.stopOnAbortSignal,
+      };
       options.onTextChunk("Hel");
       options.onTextChunk("lo");
       return { stopReason: "maxTokens" };
     }
     /** @param {any} options */
-    dispose(options) { calls.disposed = options; }
+    dispose(options) {
+      calls.disposed = options;
+    }
   }
   const module = {
     getLlama: async (/** @type {object} */ options) => {
@@ -78,7 +86,11 @@ test("runs a chat through node-llama-cpp on the CPU with one thread per core", a
     { type: "user", text: "Hi" },
     { type: "model", response: ["Hello!"] },
   ]);
-  assert.deepEqual(calls.prompt, { text: "What is a room?", maxTokens: 9, stopOnAbortSignal: true });
+  assert.deepEqual(calls.prompt, {
+    text: "What is a room?",
+    maxTokens: 9,
+    stopOnAbortSignal: true,
+  });
   assert.deepEqual(calls.disposed, { disposeSequence: true });
   assert.equal(model.countTokens("a b c"), 3);
 });

@@ -21,7 +21,9 @@ export function markdownToText(markdown) {
   };
 
   let fence = "";
-  const source = markdown.replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, "").replace(/<!--[\s\S]*?-->/g, "");
+  const source = markdown
+    .replace(/^---\r?\n[\s\S]*?\r?\n---\r?\n/, "")
+    .replace(/<!--[\s\S]*?-->/g, "");
   for (const line of source.split(/\r?\n/)) {
     const fenceMark = FENCE.exec(line)?.[1];
     if (fence) {
@@ -33,21 +35,39 @@ export function markdownToText(markdown) {
       fence = fenceMark;
       continue;
     }
-    if (!line.trim() || TABLE_RULE.test(line)) { flush(); continue; }
+    if (!line.trim() || TABLE_RULE.test(line)) {
+      flush();
+      continue;
+    }
     if (LINK_DEFINITION.test(line)) continue;
 
     // Headings, list items and table rows are blocks of their own, so each becomes a sentence.
     const standalone = HEADING.test(line) || TABLE_ROW.test(line);
     if (standalone || LIST_ITEM.test(line)) flush();
-    let text = inline(line.replace(HEADING, "").replace(/^\s*>\s?/, "").replace(LIST_ITEM, ""));
-    if (TABLE_ROW.test(line)) text = text.split("|").map((cell) => cell.trim()).filter(Boolean).join(", ");
+    let text = inline(
+      line
+        .replace(HEADING, "")
+        .replace(/^\s*>\s?/, "")
+        .replace(LIST_ITEM, ""),
+    );
+    if (TABLE_ROW.test(line))
+      text = text
+        .split("|")
+        .map((cell) => cell.trim())
+        .filter(Boolean)
+        .join(", ");
     paragraph.push(text);
     if (standalone) flush();
   }
   flush();
 
   return blocks
-    .map((block) => block.replace(/\s+/g, " ").replace(/ ([,.;:!?])/g, "$1").trim())
+    .map((block) =>
+      block
+        .replace(/\s+/g, " ")
+        .replace(/ ([,.;:!?])/g, "$1")
+        .trim(),
+    )
     .filter((block) => /[\p{L}\p{N}]/u.test(block))
     .map(endSentence)
     .join("\n");

@@ -24,13 +24,15 @@ const DASHES = new Set(["-", "–", "—"]);
 const START = "."; // context before the first word: "just after a sentence ended"
 
 // Question words that say nothing about the topic, so they never seed a reply.
-const STOPWORDS = new Set(`a about after again all also am an and any are as at be because been before
+const STOPWORDS = new Set(
+  `a about after again all also am an and any are as at be because been before
 being but by can could did do does doing for from had has have having he her here hers him his how i if
 in into is it its just me more most my no nor not now of off on once only or other our out over own please
 same she should so some such than thank thanks that the their them then there these they this those
 through to too under until up very was we were what when where which while who whom why will with would
 you your yours hello hey tell explain describe show give know want need like make get use work works
-something anything thing things way`.split(/\s+/));
+something anything thing things way`.split(/\s+/),
+);
 
 /** @param {string} text @returns {string[]} */
 export function tokenize(text) {
@@ -70,7 +72,8 @@ export function createNgramModel({ text, id = NGRAM_MODEL_ID }) {
    */
   function nextKey(a, b, sentenceWords, random, temperature) {
     const allowed = (/** @type {string} */ key) =>
-      IS_WORD.test(key) || (IS_WORD.test(b) && (!SENTENCE_END.has(key) || sentenceWords >= MIN_SENTENCE_WORDS));
+      IS_WORD.test(key) ||
+      (IS_WORD.test(b) && (!SENTENCE_END.has(key) || sentenceWords >= MIN_SENTENCE_WORDS));
     for (const row of [trigrams.get(`${a} ${b}`), bigrams.get(b), wordUnigrams]) {
       const candidates = [...(row ?? [])].filter(([key]) => allowed(key));
       if (candidates.length) return choose(candidates, random, temperature);
@@ -83,9 +86,14 @@ export function createNgramModel({ text, id = NGRAM_MODEL_ID }) {
     const known = new Set(
       tokenize(prompt)
         .map((piece) => piece.toLowerCase())
-        .filter((key) => IS_WORD.test(key) && key.length > 2 && !STOPWORDS.has(key) && wordUnigrams.has(key)),
+        .filter(
+          (key) =>
+            IS_WORD.test(key) && key.length > 2 && !STOPWORDS.has(key) && wordUnigrams.has(key),
+        ),
     );
-    return [...known].sort((x, y) => (wordUnigrams.get(x) ?? 0) - (wordUnigrams.get(y) ?? 0)).slice(0, MAX_KEYWORDS);
+    return [...known]
+      .sort((x, y) => (wordUnigrams.get(x) ?? 0) - (wordUnigrams.get(y) ?? 0))
+      .slice(0, MAX_KEYWORDS);
   }
 
   /**
@@ -93,7 +101,10 @@ export function createNgramModel({ text, id = NGRAM_MODEL_ID }) {
    * @param {GenerateOptions} [options]
    * @returns {AsyncGenerator<string, import("./chat-model.js").FinishReason>}
    */
-  async function* generate(messages, { maxTokens = DEFAULT_MAX_TOKENS, temperature = 1, seed, signal } = {}) {
+  async function* generate(
+    messages,
+    { maxTokens = DEFAULT_MAX_TOKENS, temperature = 1, seed, signal } = {},
+  ) {
     const random = mulberry32(seed ?? randomInt(2 ** 31));
     const seeds = keywords(lastUserText(messages));
     const minTokens = Math.min(MIN_REPLY_TOKENS, maxTokens);
@@ -102,9 +113,10 @@ export function createNgramModel({ text, id = NGRAM_MODEL_ID }) {
     for (let count = 0; count < maxTokens; count++) {
       if (signal?.aborted) return "stop"; // the caller saw the abort; the reason is not reported
       // Each new sentence opens with an unused prompt word, so the reply stays on the question's topic.
-      const key = SENTENCE_END.has(b) && seeds.length
-        ? /** @type {string} */ (seeds.shift())
-        : nextKey(a, b, sentenceWords, random, temperature);
+      const key =
+        SENTENCE_END.has(b) && seeds.length
+          ? /** @type {string} */ (seeds.shift())
+          : nextKey(a, b, sentenceWords, random, temperature);
       yield render(key, b, count === 0);
       [a, b] = [b, key];
       sentenceWords = SENTENCE_END.has(key) ? 0 : sentenceWords + (IS_WORD.test(key) ? 1 : 0);
@@ -161,7 +173,11 @@ function normalize(pieces) {
   }
   /** @type {Map<string, string>} */
   const surfaces = new Map();
-  for (const [key, counts] of spellings) surfaces.set(key, choose([...counts], () => 0, 0));
+  for (const [key, counts] of spellings)
+    surfaces.set(
+      key,
+      choose([...counts], () => 0, 0),
+    );
   return { keys, surfaces };
 }
 

@@ -40,7 +40,10 @@ export class RequestError extends Error {
  * @param {string} message
  * @param {{ type?: string, param?: string | null, code?: string | null }} [details]
  */
-export function errorBody(message, { type = "invalid_request_error", param = null, code = null } = {}) {
+export function errorBody(
+  message,
+  { type = "invalid_request_error", param = null, code = null } = {},
+) {
   return { error: { message, type, param, code } };
 }
 
@@ -60,7 +63,8 @@ export function parseChatRequest(body) {
   const messages = json.messages.map((message, i) => parseMessage(message, `messages[${i}]`));
 
   const stream = optional(json, "stream", isBoolean, "a boolean") ?? false;
-  const includeUsage = optional(json, "stream_options", isRecord, "an object")?.include_usage === true;
+  const includeUsage =
+    optional(json, "stream_options", isRecord, "an object")?.include_usage === true;
   const limitParam = json.max_completion_tokens != null ? "max_completion_tokens" : "max_tokens";
   const maxTokens = optional(json, limitParam, isPositiveInteger, "an integer of at least 1");
   const temperature = optional(json, "temperature", isTemperature, "a number from 0 to 2");
@@ -79,10 +83,15 @@ function parseMessage(message, param) {
   if (content == null && role === "assistant") return { role, content: "" }; // e.g. a tool-call turn
   if (Array.isArray(content) && content.every(isRecord)) {
     // Multi-part content: keep the text parts, which is all a text model can use.
-    const text = content.flatMap((part) => (part.type === "text" && typeof part.text === "string" ? [part.text] : []));
+    const text = content.flatMap((part) =>
+      part.type === "text" && typeof part.text === "string" ? [part.text] : [],
+    );
     return { role, content: text.join("\n") };
   }
-  throw invalid(`${param}.content must be a string or an array of content parts.`, `${param}.content`);
+  throw invalid(
+    `${param}.content must be a string or an array of content parts.`,
+    `${param}.content`,
+  );
 }
 
 /**
@@ -132,7 +141,14 @@ export function completion(meta, content, finishReason, usage) {
   return {
     ...meta,
     object: "chat.completion",
-    choices: [{ index: 0, message: { role: "assistant", content, refusal: null }, logprobs: null, finish_reason: finishReason }],
+    choices: [
+      {
+        index: 0,
+        message: { role: "assistant", content, refusal: null },
+        logprobs: null,
+        finish_reason: finishReason,
+      },
+    ],
     usage,
   };
 }

@@ -21,14 +21,19 @@ export function createQueue(limit) {
       if (released) return; // releasing twice must not free someone else's slot
       released = true;
       const next = waiters.shift();
-      if (next) next(); // hand the slot straight over, so `active` stays the same
+      if (next)
+        next(); // hand the slot straight over, so `active` stays the same
       else active--;
     };
   }
 
   return {
-    get active() { return active; },
-    get waiting() { return waiters.length; },
+    get active() {
+      return active;
+    },
+    get waiting() {
+      return waiters.length;
+    },
     acquire(signal) {
       return new Promise((resolve, reject) => {
         if (signal?.aborted) return reject(signal.reason);

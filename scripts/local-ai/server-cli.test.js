@@ -20,19 +20,24 @@ function run(args, env = {}) {
   return { child, stderr: () => stderr, exit: once(child, "exit") };
 }
 
-test("prints one listening line, serves, and exits 0 on SIGTERM", { timeout: 10_000 }, async (t) => {
-  const { child, exit } = run(["--port", "0", "--delay-ms", "0"]);
-  t.after(() => child.kill());
-  const [line] = await once(createInterface({ input: child.stdout }), "line");
-  const match = /^local-ai listening on (http:\/\/127\.0\.0\.1:\d+\/v1) model=offline-demo-model$/.exec(line);
-  assert.ok(match, `unexpected stdout line: ${line}`);
+test(
+  "prints one listening line, serves, and exits 0 on SIGTERM",
+  { timeout: 10_000 },
+  async (t) => {
+    const { child, exit } = run(["--port", "0", "--delay-ms", "0"]);
+    t.after(() => child.kill());
+    const [line] = await once(createInterface({ input: child.stdout }), "line");
+    const match =
+      /^local-ai listening on (http:\/\/127\.0\.0\.1:\d+\/v1) model=offline-demo-model$/.exec(line);
+    assert.ok(match, `unexpected stdout line: ${line}`);
 
-  const response = await fetch(`${match[1]}/models`);
-  assert.equal(response.status, 200);
+    const response = await fetch(`${match[1]}/models`);
+    assert.equal(response.status, 200);
 
-  child.kill("SIGTERM");
-  assert.deepEqual(await exit, [0, null]);
-});
+    child.kill("SIGTERM");
+    assert.deepEqual(await exit, [0, null]);
+  },
+);
 
 test("explains how to install node-llama-cpp when LOCAL_MODEL_PATH is set without it", async (t) => {
   try {
@@ -41,5 +46,8 @@ test("explains how to install node-llama-cpp when LOCAL_MODEL_PATH is set withou
   } catch {}
   const { stderr, exit } = run([], { LOCAL_MODEL_PATH: SERVER }); // any existing file will do
   assert.deepEqual(await exit, [1, null]);
-  assert.equal(stderr(), "local-ai: LOCAL_MODEL_PATH is set but node-llama-cpp is not installed; run: npm install --no-save node-llama-cpp\n");
+  assert.equal(
+    stderr(),
+    "local-ai: LOCAL_MODEL_PATH is set but node-llama-cpp is not installed; run: npm install --no-save node-llama-cpp\n",
+  );
 });

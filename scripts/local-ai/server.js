@@ -20,7 +20,10 @@ import * as protocol from "./openai-protocol.js";
 export const DEFAULT_CONCURRENCY = Math.max(1, os.availableParallelism() - 1);
 export const DEFAULT_TOKEN_DELAY_MS = 15;
 
-const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" };
+const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-cache",
+};
 
 /**
  * @typedef {object} ServerOptions
@@ -37,7 +40,12 @@ const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache
  * and "generation-end" (GenerationEnd), so tests and tools can watch generations begin and end.
  * @param {ServerOptions} options
  */
-export function createServer({ model, concurrency = DEFAULT_CONCURRENCY, delayMs = 0, log = () => {} }) {
+export function createServer({
+  model,
+  concurrency = DEFAULT_CONCURRENCY,
+  delayMs = 0,
+  log = () => {},
+}) {
   const queue = createQueue(concurrency);
   const created = Math.floor(Date.now() / 1000);
 
@@ -62,7 +70,11 @@ export function createServer({ model, concurrency = DEFAULT_CONCURRENCY, delayMs
     } else if (pathname === "/v1/chat/completions") {
       if (allow(req, res, "POST")) await chatCompletions(req, res, notes);
     } else {
-      json(res, 404, protocol.errorBody(`Unknown route: ${req.method} ${pathname}`, { code: "unknown_url" }));
+      json(
+        res,
+        404,
+        protocol.errorBody(`Unknown route: ${req.method} ${pathname}`, { code: "unknown_url" }),
+      );
     }
   }
 
@@ -75,13 +87,22 @@ export function createServer({ model, concurrency = DEFAULT_CONCURRENCY, delayMs
     const release = await queue.acquire(abort.signal).catch(() => null);
     if (!release) return void notes.push("(left while queued)");
 
-    const meta = { id: `chatcmpl-${randomUUID()}`, created: Math.floor(Date.now() / 1000), model: model.id };
+    const meta = {
+      id: `chatcmpl-${randomUUID()}`,
+      created: Math.floor(Date.now() / 1000),
+      model: model.id,
+    };
     /** @type {GenerationEnd} */
     const end = { id: meta.id, outcome: "error", pieces: 0 };
     server.emit("generation-start", meta);
     try {
       const { maxTokens, temperature, seed, stream } = request;
-      const generation = model.generate(request.messages, { maxTokens, temperature, seed, signal: abort.signal });
+      const generation = model.generate(request.messages, {
+        maxTokens,
+        temperature,
+        seed,
+        signal: abort.signal,
+      });
       if (stream) {
         res.writeHead(200, SSE_HEADERS);
         res.write(protocol.sse(protocol.chunk(meta, { role: "assistant", content: "" })));
@@ -159,9 +180,13 @@ async function readBody(req) {
     if (size <= protocol.MAX_BODY_BYTES) chunks.push(chunk);
   }
   if (size > protocol.MAX_BODY_BYTES) {
-    throw new protocol.RequestError(413, `The request body is larger than ${protocol.MAX_BODY_BYTES} bytes.`, {
-      code: "request_too_large",
-    });
+    throw new protocol.RequestError(
+      413,
+      `The request body is larger than ${protocol.MAX_BODY_BYTES} bytes.`,
+      {
+        code: "request_too_large",
+      },
+    );
   }
   return Buffer.concat(chunks).toString("utf8");
 }
@@ -174,13 +199,20 @@ async function write(res, data, signal) {
 /** @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string} method */
 function allow(req, res, method) {
   if (req.method === method) return true;
-  json(res, 405, protocol.errorBody(`Use ${method} for ${req.url}.`, { code: "method_not_allowed" }), { allow: method });
+  json(
+    res,
+    405,
+    protocol.errorBody(`Use ${method} for ${req.url}.`, { code: "method_not_allowed" }),
+    { allow: method },
+  );
   return false;
 }
 
 /** @param {http.ServerResponse} res @param {number} status @param {object} body @param {Record<string, string>} [headers] */
 function json(res, status, body, headers = {}) {
-  res.writeHead(status, { "content-type": "application/json", ...headers }).end(JSON.stringify(body));
+  res
+    .writeHead(status, { "content-type": "application/json", ...headers })
+    .end(JSON.stringify(body));
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -230,7 +262,9 @@ async function main() {
   const concurrency = integerOption("--concurrency", values.concurrency, 1);
   const delayMs = integerOption(
     "--delay-ms",
-    values["delay-ms"] ?? process.env.LOCAL_AI_TOKEN_DELAY_MS ?? String(modelPath ? 0 : DEFAULT_TOKEN_DELAY_MS),
+    values["delay-ms"] ??
+      process.env.LOCAL_AI_TOKEN_DELAY_MS ??
+      String(modelPath ? 0 : DEFAULT_TOKEN_DELAY_MS),
     0,
   );
 
@@ -240,7 +274,9 @@ async function main() {
   await once(server, "listening"); // rejects with the "error" event, e.g. EADDRINUSE
   const address = /** @type {import("node:net").AddressInfo} */ (server.address());
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  process.stdout.write(`local-ai listening on http://${host}:${address.port}/v1 model=${model.id}\n`);
+  process.stdout.write(
+    `local-ai listening on http://${host}:${address.port}/v1 model=${model.id}\n`,
+  );
 
   let closing = false;
   const shutdown = async () => {
@@ -267,7 +303,8 @@ async function loadModel(modelPath, sequences) {
   const started = performance.now();
   const corpus = loadCorpus(ROOT);
   const model = createNgramModel({ text: corpus.text });
-  const from = corpus.sources.length === 1 ? corpus.sources[0] : `${corpus.sources.length} markdown files`;
+  const from =
+    corpus.sources.length === 1 ? corpus.sources[0] : `${corpus.sources.length} markdown files`;
   const ms = Math.round(performance.now() - started);
   logToStderr(`${model.description}: learned ${corpus.words} words from ${from} in ${ms}ms`);
   return model;

@@ -10,7 +10,9 @@ import { createNgramModel, countTokens, NGRAM_MODEL_ID } from "./ngram-model.js"
 import { BUILT_IN_CORPUS } from "./corpus.js";
 
 const model = createNgramModel({ text: readFileSync(BUILT_IN_CORPUS, "utf8") });
-const question = [{ role: /** @type {const} */ ("user"), content: "How do websockets keep a room in sync?" }];
+const question = [
+  { role: /** @type {const} */ ("user"), content: "How do websockets keep a room in sync?" },
+];
 // Any model name is accepted, as the room may ask for a hosted one; replies name the model that ran.
 const base = { model: "gpt-4o-mini", messages: question };
 
@@ -124,13 +126,16 @@ test("a request aborted while it waits in the queue never runs", { timeout: 5000
   server.on("generation-start", () => started++);
   const running = await client.chat.completions.create({ ...base, stream: true, max_tokens: 40 });
   const controller = new AbortController();
-  const queued = client.chat.completions.create({ ...base, max_tokens: 5 }, { signal: controller.signal });
+  const queued = client.chat.completions.create(
+    { ...base, max_tokens: 5 },
+    { signal: controller.signal },
+  );
   await waitFor(() => server.queue.waiting === 1, "the second request is queued");
   controller.abort();
   await assert.rejects(queued, /abort/i);
   await waitFor(() => server.queue.waiting === 0, "the queue is empty");
 
-  for await (const chunk of running); // let the first one finish
+  for await (const _chunk of running); // let the first one finish
   assert.equal(started, 1);
   assert.equal(server.queue.active, 0);
 });
@@ -154,7 +159,10 @@ test("with concurrency 1, two streams run one after the other", async (t) => {
   const first = arrivals[0];
   const switchAt = arrivals.findIndex((name) => name !== first);
   assert.ok(switchAt > 0, "both streams produced content");
-  assert.ok(arrivals.slice(switchAt).every((name) => name !== first), `interleaved: ${arrivals.join("")}`);
+  assert.ok(
+    arrivals.slice(switchAt).every((name) => name !== first),
+    `interleaved: ${arrivals.join("")}`,
+  );
 });
 
 test("raw HTTP: errors have the OpenAI shape and status", async (t) => {
@@ -162,7 +170,11 @@ test("raw HTTP: errors have the OpenAI shape and status", async (t) => {
   /** @param {string} path @param {RequestInit} [init] */
   const call = async (path, init) => {
     const response = await fetch(`${baseURL}${path}`, init);
-    return { status: response.status, allow: response.headers.get("allow"), body: await response.json() };
+    return {
+      status: response.status,
+      allow: response.headers.get("allow"),
+      body: await response.json(),
+    };
   };
   const post = (/** @type {string} */ body) => call("/chat/completions", { method: "POST", body });
   /** @param {{ body: any }} result */
@@ -193,7 +205,9 @@ test("raw HTTP: errors have the OpenAI shape and status", async (t) => {
   assert.equal(wrongMethod.allow, "POST");
   errorOf(wrongMethod);
 
-  const huge = await post(JSON.stringify({ messages: [{ role: "user", content: "x".repeat(1_100_000) }] }));
+  const huge = await post(
+    JSON.stringify({ messages: [{ role: "user", content: "x".repeat(1_100_000) }] }),
+  );
   assert.equal(huge.status, 413);
   errorOf(huge);
 });
@@ -204,7 +218,12 @@ test("raw HTTP: a stream is server-sent events ending in [DONE]", async (t) => {
   const events = async (streamOptions) => {
     const response = await fetch(`${baseURL}/chat/completions`, {
       method: "POST",
-      body: JSON.stringify({ messages: question, stream: true, stream_options: streamOptions, max_tokens: 5 }),
+      body: JSON.stringify({
+        messages: question,
+        stream: true,
+        stream_options: streamOptions,
+        max_tokens: 5,
+      }),
     });
     assert.match(response.headers.get("content-type") ?? "", /^text\/event-stream/);
     return (await response.text()).split("\n\n").filter(Boolean);

@@ -34,13 +34,14 @@ export function backupEdits(repo, stage, workingCopy, edits, { canForce = false 
     writeFileSync(join(dir, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   } catch (err) {
     if (created) rmSync(dir, { recursive: true, force: true });
-    const reason = /** @type {NodeJS.ErrnoException} */ (err).code ?? /** @type {Error} */ (err).message;
+    const reason =
+      /** @type {NodeJS.ErrnoException} */ (err).code ?? /** @type {Error} */ (err).message;
     const fix = canForce
       ? "; make .stage/ a writable folder, or pass --force to discard the edits"
       : "; make .stage/ a writable folder";
     throw new StageError(
       `cannot back up ${countChanges(edits)} edited files to ${BACKUPS}/ (${reason})${fix}`,
-      "BACKUP_FAILED"
+      "BACKUP_FAILED",
     );
   }
   return `${BACKUPS}/${name}`;
@@ -52,7 +53,7 @@ export function latestBackup(repo) {
   let names = [];
   try {
     names = readdirSync(join(repo.root, BACKUPS)).filter((n) =>
-      existsSync(join(repo.root, BACKUPS, n, "manifest.json"))
+      existsSync(join(repo.root, BACKUPS, n, "manifest.json")),
     );
   } catch {}
   const name = names.sort().at(-1);

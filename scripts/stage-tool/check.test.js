@@ -11,15 +11,21 @@ describe("check", { concurrency: true }, () => {
     withFixture(async (root) => {
       const result = await stage(root, ["check"]);
       assert.equal(result.code, 0, result.stderr);
-      assert.equal(result.stdout, "OK: 4 stages, minimal overlays, working copy at stage 4 with no edits\n");
-    })
+      assert.equal(
+        result.stdout,
+        "OK: 4 stages, minimal overlays, working copy at stage 4 with no edits\n",
+      );
+    }),
   );
 
   test(
     "lists every problem and exits 1",
     withFixture(async (root) => {
       const demos = join(root, "demos");
-      copyFileSync(join(demos, "01-local-chat/app/root.tsx"), join(demos, "02-chat-room/app/root.tsx")); // not minimal
+      copyFileSync(
+        join(demos, "01-local-chat/app/root.tsx"),
+        join(demos, "02-chat-room/app/root.tsx"),
+      ); // not minimal
       writeFileSync(join(demos, "02-chat-room/notes.txt"), "stray\n");
       writeFileSync(join(demos, "03-ai-replies/removed.txt"), "app/never-existed.ts\n");
       writeFileSync(join(root, "app/root.tsx"), "drifted\n");
@@ -33,6 +39,6 @@ describe("check", { concurrency: true }, () => {
         "stage: working copy: app/root.tsx differs from stage 4; run scripts/stage save to keep these edits in demos/, or scripts/stage 4 to discard",
         "stage: check found 4 problems",
       ]);
-    })
+    }),
   );
 });

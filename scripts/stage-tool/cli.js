@@ -16,14 +16,21 @@ export const OPTIONS = {
     short: "f",
     help: "go: discard edits instead of backing them up; export: replace a non-empty folder",
   },
-  color: { type: /** @type {const} */ ("boolean"), help: "diff: colour the output even when it is not a terminal" },
+  color: {
+    type: /** @type {const} */ ("boolean"),
+    help: "diff: colour the output even when it is not a terminal",
+  },
   "no-color": { type: /** @type {const} */ ("boolean"), help: "diff: never colour the output" },
   help: { type: /** @type {const} */ ("boolean"), short: "h", help: "show this help" },
 };
 
 /** The command table: drives dispatch, argument checks and --help. @type {Record<string, Command>} */
 export const COMMANDS = {
-  list: { args: [], summary: "list the stages; * marks the working copy's (the default command)", run: list },
+  list: {
+    args: [],
+    summary: "list the stages; * marks the working copy's (the default command)",
+    run: list,
+  },
   go: {
     args: ["<stage>"],
     options: ["force"],
@@ -37,10 +44,26 @@ export const COMMANDS = {
     summary: "what a stage changes: diff = this stage's change, diff N = N-1 to N, diff A B",
     run: diff,
   },
-  notes: { args: ["[<stage>]"], summary: "print a stage's presenter notes (default: the current stage)", run: notes },
-  save: { args: [], summary: "write the working copy's edits into the current stage's folder in demos/", run: save },
-  check: { args: [], summary: "check demos/ (minimal overlays, no stray files) and the working copy", run: check },
-  branches: { args: [], summary: "create or update git branches demo-01.. with one commit per stage", run: branches },
+  notes: {
+    args: ["[<stage>]"],
+    summary: "print a stage's presenter notes (default: the current stage)",
+    run: notes,
+  },
+  save: {
+    args: [],
+    summary: "write the working copy's edits into the current stage's folder in demos/",
+    run: save,
+  },
+  check: {
+    args: [],
+    summary: "check demos/ (minimal overlays, no stray files) and the working copy",
+    run: check,
+  },
+  branches: {
+    args: [],
+    summary: "create or update git branches demo-01.. with one commit per stage",
+    run: branches,
+  },
   export: {
     args: ["<stage>", "<dir>"],
     options: ["force"],
@@ -63,10 +86,10 @@ export function run(positionals, flags, { cwd, colorByDefault }) {
     // `scripts/stage 2` is short for `scripts/stage go 2`; digits always mean a stage.
     if (!/^\d/.test(name) && !repo.stages.some((s) => s.name === name || s.id === name))
       throw new StageError(
-        `unknown command "${name}"; expected a stage (${stageChoices(repo)}) or one of: ${Object.keys(COMMANDS).join(
-          ", "
-        )}`,
-        "UNKNOWN_COMMAND"
+        `unknown command "${name}"; expected a stage (${stageChoices(repo)}) or one of: ${Object.keys(
+          COMMANDS,
+        ).join(", ")}`,
+        "UNKNOWN_COMMAND",
       );
     command = COMMANDS.go;
     args = positionals;
@@ -75,19 +98,26 @@ export function run(positionals, flags, { cwd, colorByDefault }) {
   const required = command.args.filter((a) => !a.startsWith("[")).length;
   if (args.length < required || args.length > command.args.length)
     throw new StageError(
-      `usage: scripts/stage ${label} ${command.args.join(" ")}`.trimEnd() + "; see scripts/stage --help",
-      "BAD_ARGS"
+      `usage: scripts/stage ${label} ${command.args.join(" ")}`.trimEnd() +
+        "; see scripts/stage --help",
+      "BAD_ARGS",
     );
   for (const option of Object.keys(flags))
     if (!command.options?.includes(option))
-      throw new StageError(`--${option} does not apply to "${label}"; see scripts/stage --help`, "BAD_OPTION");
+      throw new StageError(
+        `--${option} does not apply to "${label}"; see scripts/stage --help`,
+        "BAD_OPTION",
+      );
   return command.run(repo, args, { ...flags, colorByDefault });
 }
 
 export function help() {
   const rows = [
     ["<stage>", "same as go <stage>"],
-    ...Object.entries(COMMANDS).map(([name, c]) => [`${name} ${c.args.join(" ")}`.trim(), c.summary]),
+    ...Object.entries(COMMANDS).map(([name, c]) => [
+      `${name} ${c.args.join(" ")}`.trim(),
+      c.summary,
+    ]),
   ];
   const options = Object.entries(OPTIONS).map(([name, o]) => [
     `${"short" in o ? `-${o.short}, ` : "    "}--${name}`,

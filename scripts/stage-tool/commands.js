@@ -41,7 +41,8 @@ export function list(repo) {
   const { stage, edits } = readStatus(repo);
   const width = Math.max(...repo.stages.map((s) => s.name.length));
   const rows = repo.stages.map(
-    (s) => `${s === stage ? "*" : " "} ${String(s.n).padStart(2)}  ${s.name.padEnd(width)}  ${shortTitle(s)}`
+    (s) =>
+      `${s === stage ? "*" : " "} ${String(s.n).padStart(2)}  ${s.name.padEnd(width)}  ${shortTitle(s)}`,
   );
   const edited = countChanges(edits);
   const them = edited === 1 ? "it" : "them";
@@ -56,14 +57,18 @@ export function list(repo) {
 export function go(repo, [ref], flags) {
   const result = goToStage(repo, ref, { force: flags.force });
   const { target, changes } = result;
-  if (result.already) return { out: [`Already at stage ${target.n}, no edits. ${nextSteps(repo, target)}`], err: [] };
+  if (result.already)
+    return { out: [`Already at stage ${target.n}, no edits. ${nextSteps(repo, target)}`], err: [] };
   const err = [];
-  if (result.backup) err.push(`backed up your edits to ${result.backup}; bring them back with scripts/stage restore`);
+  if (result.backup)
+    err.push(
+      `backed up your edits to ${result.backup}; bring them back with scripts/stage restore`,
+    );
   if (result.discarded) err.push(`discarded ${count(result.discarded, "edited file")} (--force)`);
   const headline = target.headline ? [target.headline] : [];
   const summary = `Now at stage ${target.n} (${count(countChanges(changes), "file")} changed). ${nextSteps(
     repo,
-    target
+    target,
   )}`;
   return { out: [...changeLines(changes), "", target.title, ...headline, "", summary], err };
 }
@@ -71,9 +76,12 @@ export function go(repo, [ref], flags) {
 /** @type {Run} */
 export function restore(repo) {
   const { backup, already, saved, changes } = restoreBackup(repo);
-  if (already) return { out: [`Already restored: the working copy matches ${backup.path}`], err: [] };
+  if (already)
+    return { out: [`Already restored: the working copy matches ${backup.path}`], err: [] };
   const err = saved
-    ? [`backed up your current edits to ${saved} first; run scripts/stage restore again to swap back`]
+    ? [
+        `backed up your current edits to ${saved} first; run scripts/stage restore again to swap back`,
+      ]
     : [];
   return {
     out: [
@@ -97,7 +105,10 @@ export function diff(repo, args, flags) {
   const color = flags["no-color"] ? false : flags.color || flags.colorByDefault;
   const text = diffTrees(materialize(repo, a), materialize(repo, b), { color });
   const from = a ? `stage ${a.n}` : "nothing";
-  return { out: [text ? text.replace(/\n$/, "") : `No differences between ${from} and stage ${b?.n}`], err: [] };
+  return {
+    out: [text ? text.replace(/\n$/, "") : `No differences between ${from} and stage ${b?.n}`],
+    err: [],
+  };
 }
 
 /** @type {Run} */
@@ -105,13 +116,26 @@ export function notes(repo, [ref]) {
   const stage = ref ? resolveStage(repo, ref) : readStatus(repo).stage;
   const text = readNotes(stage.dir);
   if (text === null)
-    throw new StageError(`demos/${stage.id} has no README.md; add the presenter notes there`, "NO_NOTES");
+    throw new StageError(
+      `demos/${stage.id} has no README.md; add the presenter notes there`,
+      "NO_NOTES",
+    );
   return { out: [text.replace(/\n$/, "")], err: [] };
 }
 
 /** @type {Run} */
 export function save(repo) {
-  const { stage, edits, created, updated, unneeded, deleted, removedAdded, removedDropped, warnings } = saveEdits(repo);
+  const {
+    stage,
+    edits,
+    created,
+    updated,
+    unneeded,
+    deleted,
+    removedAdded,
+    removedDropped,
+    warnings,
+  } = saveEdits(repo);
   const where = `demos/${stage.id}`;
   const lines = [
     ...created.map((p) => `+ ${where}/${p}`),
@@ -121,7 +145,8 @@ export function save(repo) {
     ...removedAdded.map((p) => `+ ${where}/removed.txt: ${p}`),
     ...removedDropped.map((p) => `- ${where}/removed.txt: ${p}`),
   ];
-  if (!lines.length) return { out: [`Nothing to save: ${where} already matches the working copy`], err: warnings };
+  if (!lines.length)
+    return { out: [`Nothing to save: ${where} already matches the working copy`], err: warnings };
   const summary = `Saved ${count(countChanges(edits), "edited file")} into stage ${stage.n}. Next: scripts/stage check`;
   return { out: [...lines, "", summary], err: warnings };
 }
@@ -137,7 +162,9 @@ export function check(repo) {
     };
   const stage = readStatus(repo).stage;
   return {
-    out: [`OK: ${repo.stages.length} stages, minimal overlays, working copy at stage ${stage.n} with no edits`],
+    out: [
+      `OK: ${repo.stages.length} stages, minimal overlays, working copy at stage ${stage.n} with no edits`,
+    ],
     err: [],
   };
 }
@@ -145,9 +172,14 @@ export function check(repo) {
 /** @type {Run} */
 export function branches(repo) {
   const plan = buildBranches(repo);
-  const rows = plan.map((b) => `${b.branch}  ${b.status.padEnd(9)} ${b.commit.slice(0, 7)}  ${b.stage.title}`);
+  const rows = plan.map(
+    (b) => `${b.branch}  ${b.status.padEnd(9)} ${b.commit.slice(0, 7)}  ${b.stage.title}`,
+  );
   const [first, second] = plan;
-  return { out: [...rows, "", second ? `Next: git diff ${first.branch} ${second.branch}` : "Done."], err: [] };
+  return {
+    out: [...rows, "", second ? `Next: git diff ${first.branch} ${second.branch}` : "Done."],
+    err: [],
+  };
 }
 
 /** @type {Run} */
@@ -158,7 +190,7 @@ export function exportTo(repo, [ref, dir], flags) {
     out: [
       `Exported stage ${stage.n} (${count(
         written.length,
-        "file"
+        "file",
       )}) to ${dir}. Next: cd ${dir} && npm install && npm run dev`,
     ],
     err: [],

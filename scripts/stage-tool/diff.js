@@ -2,7 +2,13 @@
 
 /** @typedef {[' ' | '-' | '+', string]} Op */
 
-const ANSI = { bold: "\x1b[1m", cyan: "\x1b[36m", red: "\x1b[31m", green: "\x1b[32m", reset: "\x1b[0m" };
+const ANSI = {
+  bold: "\x1b[1m",
+  cyan: "\x1b[36m",
+  red: "\x1b[31m",
+  green: "\x1b[32m",
+  reset: "\x1b[0m",
+};
 
 /**
  * Myers' O(ND) shortest edit script from line list `a` to `b`.
@@ -13,7 +19,12 @@ export function diffLines(a, b) {
   let head = 0;
   while (head < a.length && head < b.length && a[head] === b[head]) head++;
   let tail = 0;
-  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  )
+    tail++;
   /** @type {(lines: string[]) => Op[]} */
   const same = (lines) => lines.map((line) => [" ", line]);
   const middle = myers(a.slice(head, a.length - tail), b.slice(head, b.length - tail));
@@ -24,7 +35,8 @@ export function diffLines(a, b) {
  * Myers' step choice: diagonal k is reached from k + 1 (an insertion) rather than k - 1 (a deletion).
  * @param {Int32Array} v @param {number} offset @param {number} k @param {number} d
  */
-const fromAbove = (v, offset, k, d) => k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]);
+const fromAbove = (v, offset, k, d) =>
+  k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]);
 
 /** @param {string[]} a @param {string[]} b @returns {Op[]} */
 function myers(a, b) {
@@ -83,7 +95,12 @@ export function toHunks(ops, context = 3) {
       if (!hunk || i - hunk.lastChange - 1 > 2 * context) {
         const from = Math.max(0, i - context);
         const before = ops.slice(from, i);
-        hunk = { aStart: aLine - before.length, bStart: bLine - before.length, ops: [], lastChange: i };
+        hunk = {
+          aStart: aLine - before.length,
+          bStart: bLine - before.length,
+          ops: [],
+          lastChange: i,
+        };
         hunks.push(hunk);
         hunk.ops.push(...before);
       } else hunk.ops.push(...ops.slice(hunk.lastChange + 1, i));
@@ -102,7 +119,8 @@ export function toHunks(ops, context = 3) {
 }
 
 /** git's hunk range: "start,count", start of an empty range is the line before it, ",1" is left out. @param {number} start @param {number} count */
-const range = (start, count) => (count === 1 ? `${start + 1}` : `${count ? start + 1 : start},${count}`);
+const range = (start, count) =>
+  count === 1 ? `${start + 1}` : `${count ? start + 1 : start},${count}`;
 
 /**
  * A unified diff of one file (`null` = the file does not exist on that side).
@@ -114,13 +132,20 @@ export function unifiedDiff(path, before, after, { color = false } = {}) {
   const from = before ? `a/${path}` : "/dev/null";
   const to = after ? `b/${path}` : "/dev/null";
   if (isBinary(before) || isBinary(after)) return `Binary files ${from} and ${to} differ\n`;
-  const ops = diffLines(splitLines(before?.toString("utf8") ?? ""), splitLines(after?.toString("utf8") ?? ""));
+  const ops = diffLines(
+    splitLines(before?.toString("utf8") ?? ""),
+    splitLines(after?.toString("utf8") ?? ""),
+  );
   let out = paint("bold", `--- ${from}\n+++ ${to}`) + "\n";
   for (const hunk of toHunks(ops)) {
     out += paint("cyan", hunk.header) + "\n";
     for (const [kind, line] of hunk.ops) {
-      const text = kind + line.replace(/\n$/, "") + (line.endsWith("\n") ? "" : "\n\\ No newline at end of file");
-      out += (kind === "-" ? paint("red", text) : kind === "+" ? paint("green", text) : text) + "\n";
+      const text =
+        kind +
+        line.replace(/\n$/, "") +
+        (line.endsWith("\n") ? "" : "\n\\ No newline at end of file");
+      out +=
+        (kind === "-" ? paint("red", text) : kind === "+" ? paint("green", text) : text) + "\n";
     }
   }
   return out;

@@ -26,11 +26,11 @@ test("diffLines gives a minimal edit script that turns a into b", () => {
     const ops = diffLines(a, b);
     assert.deepEqual(
       ops.filter(([k]) => k !== "+").map(([, l]) => l),
-      a
+      a,
     );
     assert.deepEqual(
       ops.filter(([k]) => k !== "-").map(([, l]) => l),
-      b
+      b,
     );
     assert.equal(ops.filter(([k]) => k === " ").length, lcs(a, b));
   }
@@ -61,19 +61,22 @@ test("unifiedDiff matches git: context, split hunks, missing final newline", () 
       "+new",
       "\\ No newline at end of file",
       "",
-    ].join("\n")
+    ].join("\n"),
   );
 });
 
 test("added, removed and binary files", () => {
   assert.equal(
     unifiedDiff("a.ts", null, Buffer.from("x\ny\n")),
-    "--- /dev/null\n+++ b/a.ts\n@@ -0,0 +1,2 @@\n+x\n+y\n"
+    "--- /dev/null\n+++ b/a.ts\n@@ -0,0 +1,2 @@\n+x\n+y\n",
   );
-  assert.equal(unifiedDiff("a.ts", Buffer.from("x\n"), null), "--- a/a.ts\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n");
+  assert.equal(
+    unifiedDiff("a.ts", Buffer.from("x\n"), null),
+    "--- a/a.ts\n+++ /dev/null\n@@ -1 +0,0 @@\n-x\n",
+  );
   assert.equal(
     unifiedDiff("logo.bin", Buffer.from([0, 1]), Buffer.from([0, 2])),
-    "Binary files a/logo.bin and b/logo.bin differ\n"
+    "Binary files a/logo.bin and b/logo.bin differ\n",
   );
 });
 
@@ -94,7 +97,12 @@ test("diffTrees skips equal files and keeps path order", () => {
     ["same.ts", Buffer.from("s\n")],
   ]);
   const text = diffTrees(a, b);
-  assert.deepEqual(text.match(/^(---|\+\+\+) .*$/gm), ["--- /dev/null", "+++ b/a.ts", "--- a/b.ts", "+++ /dev/null"]);
+  assert.deepEqual(text.match(/^(---|\+\+\+) .*$/gm), [
+    "--- /dev/null",
+    "+++ b/a.ts",
+    "--- a/b.ts",
+    "+++ /dev/null",
+  ]);
 });
 
 test("hunks merge like git's: 6 unchanged lines between changes make one hunk, 7 make two", () => {
@@ -102,7 +110,9 @@ test("hunks merge like git's: 6 unchanged lines between changes make one hunk, 7
   /** @param {number[]} changed */
   const hunks = (changed) => {
     const after = lines.map((line, i) => (changed.includes(i) ? `x${line}` : line));
-    return unifiedDiff("f", Buffer.from(lines.join("")), Buffer.from(after.join(""))).match(/^@@ .* @@$/gm);
+    return unifiedDiff("f", Buffer.from(lines.join("")), Buffer.from(after.join(""))).match(
+      /^@@ .* @@$/gm,
+    );
   };
   assert.deepEqual(hunks([5, 12]), ["@@ -3,14 +3,14 @@"]);
   assert.deepEqual(hunks([5, 13]), ["@@ -3,7 +3,7 @@", "@@ -11,7 +11,7 @@"]);

@@ -37,10 +37,10 @@ describe("errors: exit 1, one line naming the fix, nothing written", { concurren
       await fails(
         root,
         ["4b"],
-        /^stage: unknown stage "4b"; expected one of: 1 local-chat, 2 chat-room, 3 ai-replies, 4 usage$/
+        /^stage: unknown stage "4b"; expected one of: 1 local-chat, 2 chat-room, 3 ai-replies, 4 usage$/,
       );
       await fails(root, ["diff", "9"], /unknown stage "9"/);
-    })
+    }),
   );
 
   test(
@@ -49,21 +49,29 @@ describe("errors: exit 1, one line naming the fix, nothing written", { concurren
       await fails(
         root,
         ["frobnicate"],
-        /^stage: unknown command "frobnicate"; expected a stage \(1 local-chat, .*\) or one of: list, go, restore, diff/
+        /^stage: unknown command "frobnicate"; expected a stage \(1 local-chat, .*\) or one of: list, go, restore, diff/,
       );
-      await fails(root, ["list", "--nope"], /^stage: Unknown option '--nope'; see scripts\/stage --help$/);
+      await fails(
+        root,
+        ["list", "--nope"],
+        /^stage: Unknown option '--nope'; see scripts\/stage --help$/,
+      );
       await fails(root, ["list", "--force"], /--force does not apply to "list"/);
       await fails(
         root,
         ["export", "2"],
-        /^stage: usage: scripts\/stage export <stage> <dir>; see scripts\/stage --help$/
+        /^stage: usage: scripts\/stage export <stage> <dir>; see scripts\/stage --help$/,
       );
-    })
+    }),
   );
 
   test("outside a repo", () =>
     withTempDir("stage-outside-", (outside) =>
-      fails(outside, ["list"], /no demos\/stages\.json in .* or above it; run scripts\/stage inside the repo/)
+      fails(
+        outside,
+        ["list"],
+        /no demos\/stages\.json in .* or above it; run scripts\/stage inside the repo/,
+      ),
     ));
 
   test(
@@ -74,10 +82,10 @@ describe("errors: exit 1, one line naming the fix, nothing written", { concurren
           root,
           ["branches"],
           /^stage: git not found on PATH; install git \(or add it to PATH\) to build the demo branches$/,
-          { PATH: empty }
-        )
-      )
-    )
+          { PATH: empty },
+        ),
+      ),
+    ),
   );
 
   test(
@@ -89,13 +97,17 @@ describe("errors: exit 1, one line naming the fix, nothing written", { concurren
         await fails(
           root,
           ["export", "2", dest],
-          /is not empty; pass --force to replace its contents \(node_modules is kept\)$/
+          /is not empty; pass --force to replace its contents \(node_modules is kept\)$/,
         );
         assert.deepEqual(snapshot(dest), before);
-        await fails(root, ["export", "2", ".", "--force"], /cannot export into \.: it would overwrite the repo/);
+        await fails(
+          root,
+          ["export", "2", ".", "--force"],
+          /cannot export into \.: it would overwrite the repo/,
+        );
         await fails(root, ["export", "2", "app/x"], /it would overwrite the repo/);
-      })
-    )
+      }),
+    ),
   );
 
   test(
@@ -107,9 +119,9 @@ describe("errors: exit 1, one line naming the fix, nothing written", { concurren
       await fails(
         root,
         ["1"],
-        /^stage: cannot back up 1 edited files to \.stage\/backups\/ \(ENOTDIR\); make \.stage\/ a writable folder, or pass --force to discard the edits$/
+        /^stage: cannot back up 1 edited files to \.stage\/backups\/ \(ENOTDIR\); make \.stage\/ a writable folder, or pass --force to discard the edits$/,
       );
-    })
+    }),
   );
 
   test(
@@ -119,11 +131,13 @@ describe("errors: exit 1, one line naming the fix, nothing written", { concurren
       writeFileSync(join(root, ".stage"), "not a folder\n");
       await fails(root, ["1"], /^stage: \.stage is a file, not a folder; move it away/);
       await fails(root, ["1", "--force"], /^stage: \.stage is a file, not a folder/);
-    })
+    }),
   );
 
   test(
     "restore with no backups",
-    withFixture((root) => fails(root, ["restore"], /^stage: no backups in \.stage\/backups\/; nothing to restore$/))
+    withFixture((root) =>
+      fails(root, ["restore"], /^stage: no backups in \.stage\/backups\/; nothing to restore$/),
+    ),
   );
 });

@@ -14,7 +14,8 @@ export const WORKING_COPY = ["app", "party", "partykit.json"];
 /** The fixture's stage folders: four stages with nested folders, binary bytes, removals and a folder-level removal. */
 export const STAGES = {
   "01-local-chat": {
-    "README.md": "# Stage 1: local chat\n\nYou chat with yourself.\nNo server yet.\n\nMore notes.\n",
+    "README.md":
+      "# Stage 1: local chat\n\nYou chat with yourself.\nNo server yet.\n\nMore notes.\n",
     "app/root.tsx": "export default function App() {}\n",
     "app/routes/_index.tsx": "line 1\nline 2\nline 3\nline 4\nline 5\nline 6\nline 7\nline 8\n",
     "app/deep/a/b/note.txt": "deep\n",
@@ -23,7 +24,8 @@ export const STAGES = {
   },
   "02-chat-room": {
     "README.md": "# Stage 2: a chat room\n\nEveryone shares a room.\n",
-    "app/routes/_index.tsx": "line 1\nline 2 (room)\nline 3\nline 4\nline 5\nline 6\nline 7\nline 8 (room)\n",
+    "app/routes/_index.tsx":
+      "line 1\nline 2 (room)\nline 3\nline 4\nline 5\nline 6\nline 7\nline 8 (room)\n",
     "app/routes/chats.$room.tsx": "export default function Room() {}\n",
     "party/chatroom.ts": "export class ChatRoomServer {}\n",
     "removed.txt": "# the note is obsolete once there is a room\napp/deep/a/b/note.txt\n",
@@ -60,7 +62,8 @@ export function makeFixture(stages = STAGES) {
   writeFile(root, "public/favicon.ico", Buffer.from([0, 0, 1, 0, 137, 80]));
   writeFile(root, "public/build/bundle.js", Buffer.from("// build output: ignored\n"));
   for (const [id, files] of Object.entries(stages))
-    for (const [path, content] of Object.entries(files)) writeFile(root, `demos/${id}/${path}`, Buffer.from(content));
+    for (const [path, content] of Object.entries(files))
+      writeFile(root, `demos/${id}/${path}`, Buffer.from(content));
   const ids = Object.keys(stages);
   for (const [path, bytes] of materialize(root, ids[ids.length - 1])) writeFile(root, path, bytes);
   return root;
@@ -72,11 +75,15 @@ export function makeFixture(stages = STAGES) {
  * @returns {Promise<{ code: number, stdout: string, stderr: string }>}
  */
 export function stage(cwd, args, env = {}) {
-  const options = { cwd, encoding: /** @type {const} */ ("utf8"), env: { ...process.env, NO_COLOR: "1", ...env } };
+  const options = {
+    cwd,
+    encoding: /** @type {const} */ ("utf8"),
+    env: { ...process.env, NO_COLOR: "1", ...env },
+  };
   return new Promise((resolve) =>
     execFile(process.execPath, [CLI, ...args], options, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr })
-    )
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    ),
   );
 }
 
@@ -94,14 +101,14 @@ export const withFixture = (body) => async () => {
 export const workingCopy = (root) =>
   readFiles(
     root,
-    WORKING_COPY.flatMap((p) => walk(root, p))
+    WORKING_COPY.flatMap((p) => walk(root, p)),
   );
 
 /** Every file under `root` except .git, to prove a failed command wrote nothing. @param {string} root */
 export const snapshot = (root) =>
   readFiles(
     root,
-    walk(root, "", (p) => p === ".git")
+    walk(root, "", (p) => p === ".git"),
   );
 
 /** @param {string} root @param {string} path */
@@ -125,7 +132,8 @@ export function expectedStage(n, stages = STAGES) {
       .split("\n")
       .filter((line) => line && !line.startsWith("#"));
     for (const entry of removed)
-      for (const path of tree.keys()) if (path === entry || path.startsWith(`${entry}/`)) tree.delete(path);
+      for (const path of tree.keys())
+        if (path === entry || path.startsWith(`${entry}/`)) tree.delete(path);
   }
   return new Map([...tree].sort(([a], [b]) => (a < b ? -1 : 1)));
 }

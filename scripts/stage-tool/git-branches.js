@@ -33,12 +33,15 @@ function git(cwd, args, { input, env, allowFail = false } = {}) {
   if (/** @type {NodeJS.ErrnoException | undefined} */ (result.error)?.code === "ENOENT")
     throw new StageError(
       "git not found on PATH; install git (or add it to PATH) to build the demo branches",
-      "GIT_MISSING"
+      "GIT_MISSING",
     );
   if (result.error) throw result.error;
   if (result.status === 0) return result.stdout.trim();
   if (allowFail) return null;
-  throw new StageError(`git ${args[0]} failed: ${result.stderr.trim().split("\n")[0]}`, "GIT_FAILED");
+  throw new StageError(
+    `git ${args[0]} failed: ${result.stderr.trim().split("\n")[0]}`,
+    "GIT_FAILED",
+  );
 }
 
 /**
@@ -56,9 +59,9 @@ export function buildBranches(repo) {
   const stages = repo.stages.map((stage) => ({ stage, sources: standaloneSources(repo, stage) }));
   const files = [...new Set(stages.flatMap(({ sources }) => [...sources.values()]))];
   const hashes = files.length
-    ? git(root, ["hash-object", "-w", "--no-filters", "--stdin-paths"], { input: files.join("\n") + "\n" })?.split(
-        "\n"
-      ) ?? []
+    ? (git(root, ["hash-object", "-w", "--no-filters", "--stdin-paths"], {
+        input: files.join("\n") + "\n",
+      })?.split("\n") ?? [])
     : [];
   const blob = new Map(files.map((file, i) => [file, hashes[i]]));
 
@@ -72,26 +75,41 @@ export function buildBranches(repo) {
     const tree = writeTree(root, sources, blob);
     const branch = branchName(stage);
     const message = commitMessage(stage);
-    const old = git(root, ["rev-parse", "-q", "--verify", `refs/heads/${branch}^{commit}`], { allowFail: true });
+    const old = git(root, ["rev-parse", "-q", "--verify", `refs/heads/${branch}^{commit}`], {
+      allowFail: true,
+    });
     /** @type {string | null} */
     let commit = old && sameCommit(root, old, tree, parent, message) ? old : null;
     if (!commit) {
       if (head === `refs/heads/${branch}`)
         throw new StageError(
           `${branch} is checked out; switch to another branch, then run scripts/stage branches again`,
-          "BRANCH_CHECKED_OUT"
+          "BRANCH_CHECKED_OUT",
         );
       commit = /** @type {string} */ (
         git(root, ["commit-tree", tree, ...(parent ? ["-p", parent] : []), "-m", message], { env })
       );
     }
-    plan.push({ branch, commit, old, stage, status: commit === old ? "unchanged" : old ? "updated" : "created" });
+    plan.push({
+      branch,
+      commit,
+      old,
+      stage,
+      status: commit === old ? "unchanged" : old ? "updated" : "created",
+    });
     parent = commit;
   }
   // Refs move only once every commit exists, so a failure leaves all branches as they were.
   for (const { branch, commit, old, status } of plan)
     if (status !== "unchanged")
-      git(root, ["update-ref", "-m", "scripts/stage branches", `refs/heads/${branch}`, commit, old ?? ""]);
+      git(root, [
+        "update-ref",
+        "-m",
+        "scripts/stage branches",
+        `refs/heads/${branch}`,
+        commit,
+        old ?? "",
+      ]);
   return plan;
 }
 
@@ -101,9 +119,14 @@ function writeTree(root, sources, blob) {
   try {
     const env = { GIT_INDEX_FILE: join(dir, "index") };
     const entries = [...sources].map(
-      ([path, file]) => `${statSync(file).mode & 0o111 ? "100755" : "100644"} ${blob.get(file)}\t${path}`
+      ([path, file]) =>
+        `${statSync(file).mode & 0o111 ? "100755" : "100644"} ${blob.get(file)}\t${path}`,
     );
-    if (entries.length) git(root, ["update-index", "--add", "--index-info"], { input: entries.join("\n") + "\n", env });
+    if (entries.length)
+      git(root, ["update-index", "--add", "--index-info"], {
+        input: entries.join("\n") + "\n",
+        env,
+      });
     return /** @type {string} */ (git(root, ["write-tree"], { env }));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -119,7 +142,9 @@ function sameCommit(root, commit, tree, parent, message) {
     .filter((l) => l.startsWith("parent "))
     .map((l) => l.slice(7));
   return (
-    headers.startsWith(`tree ${tree}\n`) && parents.join() === (parent ?? "") && body.join("\n\n").trim() === message
+    headers.startsWith(`tree ${tree}\n`) &&
+    parents.join() === (parent ?? "") &&
+    body.join("\n\n").trim() === message
   );
 }
 

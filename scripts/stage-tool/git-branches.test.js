@@ -13,9 +13,14 @@ const ENV = { GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" };
 let root;
 /** @param {...string} args */
 const git = (...args) =>
-  execFileSync("git", args, { cwd: root, env: { ...process.env, ...ENV }, encoding: "utf8" }).trim();
+  execFileSync("git", args, {
+    cwd: root,
+    env: { ...process.env, ...ENV },
+    encoding: "utf8",
+  }).trim();
 /** @param {string} rev @param {string} path */
-const blob = (rev, path) => execFileSync("git", ["cat-file", "blob", `${rev}:${path}`], { cwd: root });
+const blob = (rev, path) =>
+  execFileSync("git", ["cat-file", "blob", `${rev}:${path}`], { cwd: root });
 const branches = ["demo-01", "demo-02", "demo-03", "demo-04"];
 
 /** The state `branches` must not touch: HEAD, the index, the working tree, git status. */
@@ -41,11 +46,13 @@ function summarize(text) {
   const files = new Set(
     [
       ...text.matchAll(
-        /^(?:--- a\/|\+\+\+ b\/)(.+)$|^Binary files (?:a\/(\S+)|\/dev\/null) and (?:b\/(\S+)|\/dev\/null) differ$/gm
+        /^(?:--- a\/|\+\+\+ b\/)(.+)$|^Binary files (?:a\/(\S+)|\/dev\/null) and (?:b\/(\S+)|\/dev\/null) differ$/gm,
       ),
-    ].map((m) => m[1] ?? m[2] ?? m[3])
+    ].map((m) => m[1] ?? m[2] ?? m[3]),
   );
-  const lines = text.split("\n").filter((line) => /^[+-]/.test(line) && !/^(---|\+\+\+) /.test(line));
+  const lines = text
+    .split("\n")
+    .filter((line) => /^[+-]/.test(line) && !/^(---|\+\+\+) /.test(line));
   return { files: [...files].sort(), lines: lines.sort() };
 }
 
@@ -64,20 +71,34 @@ test("branches builds one commit per stage without touching HEAD, the index or t
       ["public/favicon.ico", state.files.get("public/favicon.ico")],
       ...expectedStage(i + 1),
     ]);
-    assert.deepEqual(git("ls-tree", "-r", "--name-only", branch).split("\n"), [...expected.keys()].sort(), branch);
-    for (const [path, bytes] of expected) assert.deepEqual(blob(branch, path), bytes, `${branch}:${path}`);
+    assert.deepEqual(
+      git("ls-tree", "-r", "--name-only", branch).split("\n"),
+      [...expected.keys()].sort(),
+      branch,
+    );
+    for (const [path, bytes] of expected)
+      assert.deepEqual(blob(branch, path), bytes, `${branch}:${path}`);
     assert.equal(
       git("log", "-1", "--format=%s|%an|%P", branch),
       `${Object.values(STAGES)[i]["README.md"].toString().slice(2).split("\n")[0]}|party-ai-chat stage tool|${
         i ? git("rev-parse", branches[i - 1]) : ""
-      }`
+      }`,
     );
   });
 });
 
 test("consecutive branches differ exactly by the stage's diff", async () => {
   for (let k = 1; k < branches.length; k++) {
-    const fromGit = git("diff", "--no-color", branches[k - 1], branches[k], "--", "app", "party", "partykit.json");
+    const fromGit = git(
+      "diff",
+      "--no-color",
+      branches[k - 1],
+      branches[k],
+      "--",
+      "app",
+      "party",
+      "partykit.json",
+    );
     const fromTool = (await stage(root, ["diff", String(k), String(k + 1)])).stdout;
     assert.deepEqual(summarize(fromTool), summarize(fromGit), `stage ${k} -> ${k + 1}`);
   }
@@ -88,10 +109,13 @@ test("rerunning keeps unchanged commits; a changed stage updates it and the ones
   assert.match((await stage(root, ["branches"], ENV)).stdout, /^demo-04 {2}unchanged/m);
   assert.deepEqual(
     branches.map((b) => git("rev-parse", b)),
-    shas
+    shas,
   );
 
-  writeFileSync(join(root, "demos/03-ai-replies/party/ai.ts"), 'export const reply = () => "hello"\n');
+  writeFileSync(
+    join(root, "demos/03-ai-replies/party/ai.ts"),
+    'export const reply = () => "hello"\n',
+  );
   const state = untouched();
   const { stdout } = await stage(root, ["branches"], ENV);
   assert.deepEqual(
@@ -99,10 +123,13 @@ test("rerunning keeps unchanged commits; a changed stage updates it and the ones
       .split("\n")
       .slice(0, 4)
       .map((line) => line.split(/\s+/)[1]),
-    ["unchanged", "unchanged", "updated", "updated"]
+    ["unchanged", "unchanged", "updated", "updated"],
   );
   assert.deepEqual(untouched(), state);
-  assert.equal(blob("demo-04", "party/chatroom.ts").toString(), STAGES["03-ai-replies"]["party/chatroom.ts"]);
+  assert.equal(
+    blob("demo-04", "party/chatroom.ts").toString(),
+    STAGES["03-ai-replies"]["party/chatroom.ts"],
+  );
   assert.equal(git("rev-parse", "demo-03^"), shas[1]);
 });
 
@@ -114,7 +141,7 @@ test("refuses to move a branch that is checked out", async () => {
     assert.equal(result.code, 1);
     assert.equal(
       result.stderr,
-      "stage: demo-04 is checked out; switch to another branch, then run scripts/stage branches again\n"
+      "stage: demo-04 is checked out; switch to another branch, then run scripts/stage branches again\n",
     );
   } finally {
     git("symbolic-ref", "HEAD", "refs/heads/main");

@@ -22,7 +22,8 @@ export function loadIgnore(root) {
     .filter((line) => line && !line.startsWith("#") && !line.startsWith("!"))
     .map(toRule);
   return (rel, isDir) =>
-    rel.split("/").includes("node_modules") || rules.some((r) => (isDir || !r.dirOnly) && r.re.test(rel));
+    rel.split("/").includes("node_modules") ||
+    rules.some((r) => (isDir || !r.dirOnly) && r.re.test(rel));
 }
 
 /** @param {string} pattern */

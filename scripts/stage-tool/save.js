@@ -3,7 +3,15 @@ import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { StageError } from "./errors.js";
 import { compareTrees, countChanges, removeFile, writeFile } from "./fs-tree.js";
-import { covers, forgetCache, materialize, previousStage, readBytes, readOverlay, readRemoved } from "./stages.js";
+import {
+  covers,
+  forgetCache,
+  materialize,
+  previousStage,
+  readBytes,
+  readOverlay,
+  readRemoved,
+} from "./stages.js";
 import { currentStage, readWorkingCopy } from "./working-copy.js";
 
 /** @typedef {import('./stages.js').Repo} Repo */
@@ -22,7 +30,9 @@ export function saveEdits(repo) {
   const edits = compareTrees(materialize(repo, stage), workingCopy);
   const overlay = readOverlay(repo, stage);
 
-  const wanted = new Map([...workingCopy].filter(([path, bytes]) => !base.get(path)?.equals(bytes)));
+  const wanted = new Map(
+    [...workingCopy].filter(([path, bytes]) => !base.get(path)?.equals(bytes)),
+  );
   const write = [...wanted.keys()].filter((path) => {
     const file = overlay.files.get(path);
     return !file || !readBytes(repo, file).equals(/** @type {Buffer} */ (wanted.get(path)));
@@ -38,7 +48,7 @@ export function saveEdits(repo) {
   if (countChanges(compareTrees(materialize(repo, stage), workingCopy)))
     throw new StageError(
       `internal error: demos/${stage.id} does not reproduce the working copy after saving; run scripts/stage check`,
-      "SAVE_MISMATCH"
+      "SAVE_MISMATCH",
     );
   return {
     stage,
@@ -62,7 +72,9 @@ function planRemoved(old, base, workingCopy) {
   const gone = [...base.keys()].filter((path) => !workingCopy.has(path));
   const folders = old.filter(
     (entry) =>
-      !base.has(entry) && gone.some((p) => covers(entry, p)) && ![...workingCopy.keys()].some((p) => covers(entry, p))
+      !base.has(entry) &&
+      gone.some((p) => covers(entry, p)) &&
+      ![...workingCopy.keys()].some((p) => covers(entry, p)),
   );
   const entries = [...folders, ...gone.filter((p) => !folders.some((f) => covers(f, p)))].sort();
   const added = entries.filter((e) => !old.includes(e));
@@ -83,10 +95,14 @@ function laterOverrides(repo, stage, edits) {
   for (const path of [...edits.changed, ...edits.added, ...edits.deleted].sort()) {
     for (const later of repo.stages.filter((s) => s.n > stage.n)) {
       const { files, removed } = readOverlay(repo, later);
-      const what = files.has(path) ? "has its own" : removed.some((entry) => covers(entry, path)) ? "removes" : null;
+      const what = files.has(path)
+        ? "has its own"
+        : removed.some((entry) => covers(entry, path))
+          ? "removes"
+          : null;
       if (!what) continue;
       warnings.push(
-        `stage ${later.n} ${what} ${path}: this fix does not reach it; run scripts/stage ${later.n} and port it`
+        `stage ${later.n} ${what} ${path}: this fix does not reach it; run scripts/stage ${later.n} and port it`,
       );
       break; // the stages after it inherit from it
     }

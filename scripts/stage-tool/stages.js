@@ -23,7 +23,10 @@ export function findRoot(cwd) {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     if (existsSync(join(dir, CONFIG))) return dir;
     if (dirname(dir) === dir)
-      throw new StageError(`no ${CONFIG} in ${cwd} or above it; run scripts/stage inside the repo`, "NO_ROOT");
+      throw new StageError(
+        `no ${CONFIG} in ${cwd} or above it; run scripts/stage inside the repo`,
+        "NO_ROOT",
+      );
   }
 }
 
@@ -46,7 +49,10 @@ function readConfig(root) {
   try {
     json = JSON.parse(readFileSync(join(root, CONFIG), "utf8"));
   } catch (err) {
-    throw new StageError(`cannot read ${CONFIG} (${/** @type {Error} */ (err).message}); fix the file`, "BAD_CONFIG");
+    throw new StageError(
+      `cannot read ${CONFIG} (${/** @type {Error} */ (err).message}); fix the file`,
+      "BAD_CONFIG",
+    );
   }
   /** @param {string} key */
   const paths = (key) => {
@@ -71,15 +77,23 @@ function readStages(root) {
     const n = Number(match[1]);
     const dir = join(root, "demos", entry.name);
     const { title, headline } = parseNotes(readNotes(dir) ?? "");
-    stages.push({ n, id: entry.name, name: match[2], dir, title: title || `Stage ${n}: ${match[2]}`, headline });
+    stages.push({
+      n,
+      id: entry.name,
+      name: match[2],
+      dir,
+      title: title || `Stage ${n}: ${match[2]}`,
+      headline,
+    });
   }
   stages.sort((a, b) => a.n - b.n);
-  if (!stages.length) throw new StageError("no stages in demos/; add folders like demos/01-local-chat/", "NO_STAGES");
+  if (!stages.length)
+    throw new StageError("no stages in demos/; add folders like demos/01-local-chat/", "NO_STAGES");
   const twin = stages.find((s, i) => i > 0 && stages[i - 1].n === s.n);
   if (twin)
     throw new StageError(
       `two stage folders are numbered ${twin.id.slice(0, 2)} in demos/; renumber one`,
-      "DUPLICATE_STAGE"
+      "DUPLICATE_STAGE",
     );
   return stages;
 }
@@ -101,7 +115,8 @@ export function parseNotes(text) {
   const rest = lines.slice(at + 1);
   const start = rest.findIndex((line) => line.trim());
   const end = rest.findIndex((line, i) => i > start && (!line.trim() || line.startsWith("#")));
-  const paragraph = start < 0 || rest[start].startsWith("#") ? [] : rest.slice(start, end < 0 ? undefined : end);
+  const paragraph =
+    start < 0 || rest[start].startsWith("#") ? [] : rest.slice(start, end < 0 ? undefined : end);
   return { title: lines[at].slice(2).trim(), headline: paragraph.map((l) => l.trim()).join(" ") };
 }
 
@@ -111,7 +126,11 @@ export function resolveStage(repo, ref) {
   const stage = /^\d+$/.test(text)
     ? repo.stages.find((s) => s.n === Number(text))
     : repo.stages.find((s) => s.name === text || s.id === text);
-  if (!stage) throw new StageError(`unknown stage "${text}"; expected one of: ${stageChoices(repo)}`, "UNKNOWN_STAGE");
+  if (!stage)
+    throw new StageError(
+      `unknown stage "${text}"; expected one of: ${stageChoices(repo)}`,
+      "UNKNOWN_STAGE",
+    );
   return stage;
 }
 
@@ -170,14 +189,17 @@ export function stageSources(repo, stage) {
     if (!stage || s.n > stage.n) break;
     const { files, removed } = readOverlay(repo, s);
     for (const [path, file] of files) sources.set(path, file);
-    for (const entry of removed) for (const path of sources.keys()) if (covers(entry, path)) sources.delete(path);
+    for (const entry of removed)
+      for (const path of sources.keys()) if (covers(entry, path)) sources.delete(path);
   }
   return new Map([...sources].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** Stage N's working copy: repo path -> bytes (null = before stage 1: empty). @param {Repo} repo @param {Stage | null} stage */
 export function materialize(repo, stage) {
-  return new Map([...stageSources(repo, stage)].map(([path, file]) => [path, readBytes(repo, file)]));
+  return new Map(
+    [...stageSources(repo, stage)].map(([path, file]) => [path, readBytes(repo, file)]),
+  );
 }
 
 /** Reads a file once per run (switching materializes two stages that share most files). @param {Repo} repo @param {string} file */

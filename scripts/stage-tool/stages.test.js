@@ -16,9 +16,19 @@ test("findRoot walks up to the folder holding demos/stages.json", () => {
 });
 
 test("listStages reads the folders in order with their titles", () => {
-  const stages = listStages(root).map(({ n, name, title, headline }) => ({ n, name, title, headline }));
+  const stages = listStages(root).map(({ n, name, title, headline }) => ({
+    n,
+    name,
+    title,
+    headline,
+  }));
   assert.deepEqual(stages, [
-    { n: 1, name: "local-chat", title: "Stage 1: local chat", headline: "You chat with yourself. No server yet." },
+    {
+      n: 1,
+      name: "local-chat",
+      title: "Stage 1: local chat",
+      headline: "You chat with yourself. No server yet.",
+    },
     { n: 2, name: "chat-room", title: "Stage 2: a chat room", headline: "Everyone shares a room." },
     { n: 3, name: "ai-replies", title: "Stage 3: AI replies", headline: "A bot answers." },
     { n: 4, name: "usage", title: "Stage 4: usage", headline: "Count the tokens." },
@@ -33,7 +43,8 @@ test("materialize applies overlays and removals in order; refs can be N, NN, nam
   assert.throws(
     () => materialize(root, "4b"),
     (err) =>
-      err instanceof StageError && /unknown stage "4b"; expected one of: 1 local-chat, 2 chat-room/.test(err.message)
+      err instanceof StageError &&
+      /unknown stage "4b"; expected one of: 1 local-chat, 2 chat-room/.test(err.message),
   );
 });
 
@@ -42,7 +53,10 @@ test('parseNotes: first "# " heading is the title, the paragraph after it the he
     title: "Stage 2: rooms",
     headline: "One room. For all.",
   });
-  assert.deepEqual(parseNotes("# Only a title\n\n## Steps\n"), { title: "Only a title", headline: "" });
+  assert.deepEqual(parseNotes("# Only a title\n\n## Steps\n"), {
+    title: "Only a title",
+    headline: "",
+  });
   assert.deepEqual(parseNotes("no heading"), { title: "", headline: "" });
 });
 

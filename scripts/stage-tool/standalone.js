@@ -16,7 +16,8 @@ import { stageSources } from "./stages.js";
 export function standaloneSources(repo, stage) {
   const sources = new Map();
   for (const entry of repo.projectFiles)
-    for (const path of walk(repo.root, entry, repo.ignored)) sources.set(path, join(repo.root, path));
+    for (const path of walk(repo.root, entry, repo.ignored))
+      sources.set(path, join(repo.root, path));
   for (const [path, file] of stageSources(repo, stage)) sources.set(path, file);
   const notes = join(stage.dir, "README.md");
   if (existsSync(notes)) sources.set("README.md", notes);
@@ -31,17 +32,23 @@ export function standaloneSources(repo, stage) {
 export function exportStage(repo, stage, dest, { force = false } = {}) {
   const target = resolve(dest);
   /** @param {string} outer @param {string} inner */
-  const within = (outer, inner) => !relative(outer, inner).startsWith("..") && !isAbsolute(relative(outer, inner));
-  if (within(target, repo.root) || ["demos", ...repo.workingCopy].some((p) => within(join(repo.root, p), target)))
+  const within = (outer, inner) =>
+    !relative(outer, inner).startsWith("..") && !isAbsolute(relative(outer, inner));
+  if (
+    within(target, repo.root) ||
+    ["demos", ...repo.workingCopy].some((p) => within(join(repo.root, p), target))
+  )
     throw new StageError(
       `cannot export into ${dest}: it would overwrite the repo; pick a folder outside it`,
-      "DEST_IS_REPO"
+      "DEST_IS_REPO",
     );
-  const existing = existsSync(target) ? readdirSync(target).filter((name) => name !== "node_modules") : [];
+  const existing = existsSync(target)
+    ? readdirSync(target).filter((name) => name !== "node_modules")
+    : [];
   if (existing.length && !force)
     throw new StageError(
       `${dest} is not empty; pass --force to replace its contents (node_modules is kept)`,
-      "DEST_NOT_EMPTY"
+      "DEST_NOT_EMPTY",
     );
   const sources = standaloneSources(repo, stage);
   for (const name of existing) rmSync(join(target, name), { recursive: true, force: true });

@@ -37,7 +37,7 @@ test("export writes a standalone project", async () => {
   assert.equal(result.code, 0, result.stderr);
   assert.equal(
     result.stdout,
-    `Exported stage 2 (10 files) to ${dest}. Next: cd ${dest} && npm install && npm run dev\n`
+    `Exported stage 2 (10 files) to ${dest}. Next: cd ${dest} && npm install && npm run dev\n`,
   );
   assert.deepEqual(snapshot(dest), standalone(2));
 });

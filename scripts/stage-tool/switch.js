@@ -16,13 +16,28 @@ export function goToStage(repo, ref, { force = false } = {}) {
   const { stage: from, workingCopy, edits } = readStatus(repo);
   const dirty = countChanges(edits) > 0;
   if (target === from && !dirty)
-    return { target, from, already: true, backup: null, discarded: 0, changes: compareTrees(workingCopy, workingCopy) };
+    return {
+      target,
+      from,
+      already: true,
+      backup: null,
+      discarded: 0,
+      changes: compareTrees(workingCopy, workingCopy),
+    };
   const goal = materialize(repo, target);
   requireStateDir(repo);
-  const backup = dirty && !force ? backupEdits(repo, from, workingCopy, edits, { canForce: true }) : null;
+  const backup =
+    dirty && !force ? backupEdits(repo, from, workingCopy, edits, { canForce: true }) : null;
   const changes = applyTree(repo.root, workingCopy, goal);
   setCurrentStage(repo, target);
-  return { target, from, already: false, backup, discarded: dirty && force ? countChanges(edits) : 0, changes };
+  return {
+    target,
+    from,
+    already: false,
+    backup,
+    discarded: dirty && force ? countChanges(edits) : 0,
+    changes,
+  };
 }
 
 /**
@@ -35,7 +50,8 @@ export function restoreBackup(repo) {
   const goal = backupTree(repo, backup);
   const { stage, workingCopy, edits } = readStatus(repo);
   const changes = compareTrees(workingCopy, goal);
-  if (stage === backup.stage && !countChanges(changes)) return { backup, already: true, saved: null, changes };
+  if (stage === backup.stage && !countChanges(changes))
+    return { backup, already: true, saved: null, changes };
   requireStateDir(repo);
   const saved = countChanges(edits) ? backupEdits(repo, stage, workingCopy, edits) : null;
   applyTree(repo.root, workingCopy, goal);

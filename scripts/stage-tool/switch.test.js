@@ -6,7 +6,8 @@ import { describe, test } from "node:test";
 import { expectedStage, read, stage, withFixture, workingCopy } from "./fixture.js";
 
 /** @param {string} root */
-const backups = (root) => (existsSync(join(root, ".stage/backups")) ? readdirSync(join(root, ".stage/backups")) : []);
+const backups = (root) =>
+  existsSync(join(root, ".stage/backups")) ? readdirSync(join(root, ".stage/backups")) : [];
 
 describe("switching stages", { concurrency: true }, () => {
   test(
@@ -18,13 +19,13 @@ describe("switching stages", { concurrency: true }, () => {
         assert.deepEqual(workingCopy(root), expectedStage(n), `stage ${n}`);
         assert.equal(
           read(root, ".stage/current"),
-          `${["01-local-chat", "02-chat-room", "03-ai-replies", "04-usage"][n - 1]}\n`
+          `${["01-local-chat", "02-chat-room", "03-ai-replies", "04-usage"][n - 1]}\n`,
         );
       }
       assert.equal(existsSync(join(root, "party")), false, "folders that become empty are removed");
       assert.equal(existsSync(join(root, "app/lib")), false);
       assert.deepEqual(backups(root), []);
-    })
+    }),
   );
 
   test(
@@ -44,7 +45,7 @@ describe("switching stages", { concurrency: true }, () => {
         "",
       ]);
       assert.match((await stage(root, ["2"])).stdout, /^Already at stage 2, no edits/);
-    })
+    }),
   );
 
   test(
@@ -54,7 +55,7 @@ describe("switching stages", { concurrency: true }, () => {
       utimesSync(join(root, "app/root.tsx"), old, old);
       await stage(root, ["3"]);
       assert.equal(statSync(join(root, "app/root.tsx")).mtimeMs, old.getTime());
-    })
+    }),
   );
 
   test(
@@ -66,7 +67,7 @@ describe("switching stages", { concurrency: true }, () => {
       assert.equal(code, 0);
       assert.match(stdout, /^\* {2}2 {2}chat-room {3}a chat room$/m);
       assert.match(stdout, /working copy has 1 edited file:/);
-    })
+    }),
   );
 
   test(
@@ -82,7 +83,7 @@ describe("switching stages", { concurrency: true }, () => {
       assert.equal(away.code, 0);
       assert.match(
         away.stderr,
-        /^stage: backed up your edits to \.stage\/backups\/\S+; bring them back with scripts\/stage restore\n$/
+        /^stage: backed up your edits to \.stage\/backups\/\S+; bring them back with scripts\/stage restore\n$/,
       );
       assert.deepEqual(workingCopy(root), expectedStage(3));
       assert.equal(backups(root).length, 1);
@@ -91,9 +92,12 @@ describe("switching stages", { concurrency: true }, () => {
       assert.equal(back.code, 0, back.stderr);
       assert.match(back.stdout, /Restored \.stage\/backups\/\S+ \(stage 2 with your edits\)/);
       assert.deepEqual(workingCopy(root), edited);
-      assert.match((await stage(root, ["list"])).stdout, /At stage 2; working copy has 3 edited files/);
+      assert.match(
+        (await stage(root, ["list"])).stdout,
+        /At stage 2; working copy has 3 edited files/,
+      );
       assert.match((await stage(root, ["restore"])).stdout, /^Already restored/);
-    })
+    }),
   );
 
   test(
@@ -109,7 +113,7 @@ describe("switching stages", { concurrency: true }, () => {
       assert.equal(read(root, "app/root.tsx"), "first\n");
       await stage(root, ["restore"]);
       assert.deepEqual(workingCopy(root), second);
-    })
+    }),
   );
 
   test(
@@ -121,7 +125,7 @@ describe("switching stages", { concurrency: true }, () => {
       assert.match(result.stderr, /discarded 1 edited file \(--force\)/);
       assert.deepEqual(workingCopy(root), expectedStage(1));
       assert.deepEqual(backups(root), []);
-    })
+    }),
   );
 
   test(
@@ -131,7 +135,7 @@ describe("switching stages", { concurrency: true }, () => {
       assert.equal((await stage(root, ["4"])).code, 0);
       assert.deepEqual(workingCopy(root), expectedStage(4));
       assert.equal(backups(root).length, 1);
-    })
+    }),
   );
 
   test(
@@ -154,20 +158,23 @@ describe("switching stages", { concurrency: true }, () => {
           "@@ -1 +0,0 @@",
           '-export const reply = () => "hi"',
           "",
-        ].join("\n")
+        ].join("\n"),
       );
       assert.equal(
         (await stage(root, ["diff"])).stdout,
         (await stage(root, ["diff", "4"])).stdout,
-        "default: the current stage's change"
+        "default: the current stage's change",
       );
-      assert.match((await stage(root, ["diff", "1"])).stdout, /^--- \/dev\/null\n\+\+\+ b\/app\/deep\/a\/b\/note\.txt/);
+      assert.match(
+        (await stage(root, ["diff", "1"])).stdout,
+        /^--- \/dev\/null\n\+\+\+ b\/app\/deep\/a\/b\/note\.txt/,
+      );
       assert.match((await stage(root, ["diff", "2", "3", "--color"])).stdout, /\x1b\[32m\+/);
       assert.equal(
         (await stage(root, ["notes", "1"])).stdout,
-        "# Stage 1: local chat\n\nYou chat with yourself.\nNo server yet.\n\nMore notes.\n"
+        "# Stage 1: local chat\n\nYou chat with yourself.\nNo server yet.\n\nMore notes.\n",
       );
       assert.match((await stage(root, ["notes"])).stdout, /^# Stage 4: usage/);
-    })
+    }),
   );
 });

@@ -15,7 +15,7 @@ const CURRENT = `${STATE_DIR}/current`;
 export function readWorkingCopy(repo) {
   return readFiles(
     repo.root,
-    repo.workingCopy.flatMap((path) => walk(repo.root, path, repo.ignored))
+    repo.workingCopy.flatMap((path) => walk(repo.root, path, repo.ignored)),
   );
 }
 
@@ -32,7 +32,7 @@ export function currentStage(repo) {
   } catch {
     throw new StageError(
       `${CURRENT} names stage "${ref}", which demos/ lacks; delete ${CURRENT} (the working copy then counts as the last stage)`,
-      "BAD_CURRENT"
+      "BAD_CURRENT",
     );
   }
 }
@@ -56,7 +56,7 @@ export function requireStateDir(repo) {
     if (!statSync(join(repo.root, STATE_DIR)).isDirectory())
       throw new StageError(
         `${STATE_DIR} is a file, not a folder; move it away so scripts/stage can keep its state there`,
-        "STATE_DIR"
+        "STATE_DIR",
       );
   } catch (err) {
     if (/** @type {NodeJS.ErrnoException} */ (err).code !== "ENOENT") throw err;

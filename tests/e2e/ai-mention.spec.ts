@@ -2,7 +2,11 @@ import { enterRoom, expect, messages, post, test } from "./fixtures";
 
 test.use({ aiReply: "mention" });
 
-test("with AI_REPLY=mention the AI answers @ai and stays quiet otherwise", async ({ alice, app, tag }) => {
+test("with AI_REPLY=mention the AI answers @ai and stays quiet otherwise", async ({
+  alice,
+  app,
+  tag,
+}) => {
   await enterRoom(alice, "remix");
   const before = app.aiRequests();
 
@@ -14,6 +18,8 @@ test("with AI_REPLY=mention the AI answers @ai and stays quiet otherwise", async
 
   // One reply, after the mention; nothing after the plain message.
   const quiet = messages(alice).filter({ hasText: `just people talking ${tag}` });
-  await expect(quiet.locator("xpath=following-sibling::li[1]")).toContainText("@ai what do you think?");
+  await expect(quiet.locator("xpath=following-sibling::li[1]")).toContainText(
+    "@ai what do you think?",
+  );
   expect(app.aiRequests() - before).toBe(1);
 });

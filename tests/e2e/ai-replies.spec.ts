@@ -3,9 +3,15 @@ import { enterRoom, expect, messages, post, test } from "./fixtures";
 
 /** The AI's reply to the message containing `tag`: the first assistant message after it. */
 const replyTo = (page: Page, tag: string): Locator =>
-  messages(page).filter({ hasText: tag }).locator("xpath=following-sibling::li[@data-role='assistant'][1]");
+  messages(page)
+    .filter({ hasText: tag })
+    .locator("xpath=following-sibling::li[@data-role='assistant'][1]");
 
-test("the AI's reply streams into every browser in the room and stays in history", async ({ alice, bob, tag }) => {
+test("the AI's reply streams into every browser in the room and stays in history", async ({
+  alice,
+  bob,
+  tag,
+}) => {
   await enterRoom(alice, "ai");
   await enterRoom(bob, "ai");
   await expect(bob.getByTestId("ai-model")).toHaveText("AI: offline demo model");
@@ -14,10 +20,15 @@ test("the AI's reply streams into every browser in the room and stays in history
   await bob.evaluate((tag) => {
     const lengths: number[] = ((window as any).replyLengths = []);
     new MutationObserver(() => {
-      const asked = [...document.querySelectorAll("[data-testid=message]")].find((li) => li.textContent?.includes(tag));
+      const asked = [...document.querySelectorAll("[data-testid=message]")].find((li) =>
+        li.textContent?.includes(tag),
+      );
       let reply = asked?.nextElementSibling;
-      while (reply && reply.getAttribute("data-role") !== "assistant") reply = reply.nextElementSibling;
-      const length = reply?.querySelector("[data-testid=body]")?.textContent?.replace("Thinking…", "").length ?? 0;
+      while (reply && reply.getAttribute("data-role") !== "assistant")
+        reply = reply.nextElementSibling;
+      const length =
+        reply?.querySelector("[data-testid=body]")?.textContent?.replace("Thinking…", "").length ??
+        0;
       if (length && length !== lengths.at(-1)) lengths.push(length);
     }).observe(document.body, { subtree: true, childList: true, characterData: true });
   }, tag);
@@ -59,10 +70,14 @@ test("one upstream request per message, however many people are in the room", as
   const before = app.aiRequests();
   await post(alice, `first ${tag}`);
   for (const page of pages)
-    await expect(replyTo(page, `first ${tag}`)).toHaveAttribute("data-status", "done", { timeout: 20_000 });
+    await expect(replyTo(page, `first ${tag}`)).toHaveAttribute("data-status", "done", {
+      timeout: 20_000,
+    });
   // A second message queues behind anything the first one set off, so its reply finishing means all is counted.
   await post(alice, `second ${tag}`);
-  await expect(replyTo(alice, `second ${tag}`)).toHaveAttribute("data-status", "done", { timeout: 20_000 });
+  await expect(replyTo(alice, `second ${tag}`)).toHaveAttribute("data-status", "done", {
+    timeout: 20_000,
+  });
   expect(app.aiRequests() - before).toBe(2);
   await Promise.all(others.map((context) => context.close()));
 });
@@ -128,6 +143,8 @@ for (const [provider, reason] of [
     await post(bob, `Still here ${tag}`);
     const next = messages(alice).filter({ hasText: `Still here ${tag}` });
     await expect(next.getByTestId("author")).toHaveText("Bob");
-    await expect(replyTo(alice, `Still here ${tag}`)).toHaveAttribute("data-status", "error", { timeout: 10_000 });
+    await expect(replyTo(alice, `Still here ${tag}`)).toHaveAttribute("data-status", "error", {
+      timeout: 10_000,
+    });
   });
 }

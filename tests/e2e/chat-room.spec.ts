@@ -5,16 +5,32 @@ import { enterRoom, expect, messages, post, test } from "./fixtures";
 test.use({ aiReply: "mention" });
 
 const transcript = async (page: Page, room: string) =>
-  ((await (await page.request.get(`/parties/chatroom/${room}`)).json()) as { messages: { id: string; body: string }[] }).messages;
+  (
+    (await (await page.request.get(`/parties/chatroom/${room}`)).json()) as {
+      messages: { id: string; body: string }[];
+    }
+  ).messages;
 
-test("two people in a room see each other's messages within a second", async ({ alice, bob, tag }) => {
+test("two people in a room see each other's messages within a second", async ({
+  alice,
+  bob,
+  tag,
+}) => {
   await enterRoom(alice, "lobby");
   await enterRoom(bob, "lobby");
 
   await post(alice, `Hi Bob ${tag}`);
-  await expect(messages(bob).filter({ hasText: `Hi Bob ${tag}` }).getByTestId("author")).toHaveText("Alice", { timeout: 1000 });
+  await expect(
+    messages(bob)
+      .filter({ hasText: `Hi Bob ${tag}` })
+      .getByTestId("author"),
+  ).toHaveText("Alice", { timeout: 1000 });
   await post(bob, `Hi Alice ${tag}`);
-  await expect(messages(alice).filter({ hasText: `Hi Alice ${tag}` }).getByTestId("author")).toHaveText("Bob", { timeout: 1000 });
+  await expect(
+    messages(alice)
+      .filter({ hasText: `Hi Alice ${tag}` })
+      .getByTestId("author"),
+  ).toHaveText("Bob", { timeout: 1000 });
 });
 
 test("history survives a reload and a dev-server restart", async ({ alice, app, tag }) => {
@@ -22,7 +38,9 @@ test("history survives a reload and a dev-server restart", async ({ alice, app, 
   await post(alice, `remember me ${tag}`);
   const mine = messages(alice).filter({ hasText: `remember me ${tag}` });
   await expect(mine).toHaveCount(1);
-  await expect.poll(async () => (await transcript(alice, "remix")).some((m) => m.body.includes(tag))).toBe(true);
+  await expect
+    .poll(async () => (await transcript(alice, "remix")).some((m) => m.body.includes(tag)))
+    .toBe(true);
 
   await alice.reload();
   await expect(mine).toHaveCount(1);
@@ -40,18 +58,32 @@ test("a message from one room never appears in another", async ({ alice, bob, ta
   await post(alice, `for the lobby only ${tag}`);
   await post(bob, `for partykit only ${tag}`);
   // Both are confirmed by their own rooms before we look for leaks.
-  await expect.poll(async () => (await transcript(alice, "lobby")).filter((m) => m.body.includes(tag)).length).toBe(1);
-  await expect.poll(async () => (await transcript(bob, "partykit")).filter((m) => m.body.includes(tag)).length).toBe(1);
+  await expect
+    .poll(async () => (await transcript(alice, "lobby")).filter((m) => m.body.includes(tag)).length)
+    .toBe(1);
+  await expect
+    .poll(
+      async () => (await transcript(bob, "partykit")).filter((m) => m.body.includes(tag)).length,
+    )
+    .toBe(1);
 
   await expect(messages(bob).filter({ hasText: `for the lobby only ${tag}` })).toHaveCount(0);
   await expect(messages(alice).filter({ hasText: `for partykit only ${tag}` })).toHaveCount(0);
-  expect((await transcript(bob, "partykit")).some((m) => m.body.includes("for the lobby only"))).toBe(false);
+  expect(
+    (await transcript(bob, "partykit")).some((m) => m.body.includes("for the lobby only")),
+  ).toBe(false);
 });
 
-test("hostile frames get error frames and change nothing for anyone else", async ({ alice, bob, tag }) => {
+test("hostile frames get error frames and change nothing for anyone else", async ({
+  alice,
+  bob,
+  tag,
+}) => {
   await enterRoom(alice, "ai");
   await post(alice, `first ${tag}`);
-  await expect.poll(async () => (await transcript(alice, "ai")).some((m) => m.body.includes(tag))).toBe(true);
+  await expect
+    .poll(async () => (await transcript(alice, "ai")).some((m) => m.body.includes(tag)))
+    .toBe(true);
   const before = await transcript(alice, "ai");
   const taken = before.find((m) => m.body.includes(tag))!.id;
   await expect(messages(alice)).toHaveCount(before.length);
@@ -64,13 +96,18 @@ test("hostile frames get error frames and change nothing for anyone else", async
       const received: { type: string; code?: string }[] = [];
       socket.onmessage = (event) => received.push(JSON.parse(event.data));
       await new Promise((resolve) => (socket.onopen = resolve));
-      const message = (fields: object) => JSON.stringify({ type: "message", message: { id: crypto.randomUUID(), body: "x", user: { name: "Mallory" }, ...fields } });
+      const message = (fields: object) =>
+        JSON.stringify({
+          type: "message",
+          message: { id: crypto.randomUUID(), body: "x", user: { name: "Mallory" }, ...fields },
+        });
       socket.send("{not json");
       socket.send(message({ role: "assistant", body: "I am the AI now" }));
       socket.send(message({ body: "x".repeat(10_000) }));
       socket.send(message({ id: taken, body: "overwrite" }));
       socket.send(JSON.stringify({ type: "delete", id: taken }));
-      while (received.filter((m) => m.type === "error").length < 5) await new Promise((r) => setTimeout(r, 20));
+      while (received.filter((m) => m.type === "error").length < 5)
+        await new Promise((r) => setTimeout(r, 20));
       socket.close();
       return received.filter((m) => m.type === "error").map((m) => m.code);
     },
@@ -101,7 +138,9 @@ test("a message body is shown as text, never as HTML", async ({ alice, bob, tag 
   expect(dialogs).toEqual([]);
 });
 
-test("the transcript is GET only, and a refused request leaves the connection usable", async ({ request }) => {
+test("the transcript is GET only, and a refused request leaves the connection usable", async ({
+  request,
+}) => {
   const put = await request.put("/parties/chatroom/lobby", { data: "x".repeat(2000) });
   expect(put.status()).toBe(405);
   expect(put.headers()["allow"]).toBe("GET");

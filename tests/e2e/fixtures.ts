@@ -92,12 +92,16 @@ export const test = base.extend<Fixtures, { app: App } & Options>({
       const start = app.output().length;
       await use();
       if (testInfo.status !== testInfo.expectedStatus) {
-        await testInfo.attach("partykit dev output", { body: app.output().slice(start), contentType: "text/plain" });
+        await testInfo.attach("partykit dev output", {
+          body: app.output().slice(start),
+          contentType: "text/plain",
+        });
       }
     },
     { auto: true },
   ],
-  tag: async ({}, use, testInfo) => use(`${testInfo.title.replace(/\W+/g, "-")}-${randomUUID().slice(0, 8)}`),
+  tag: async ({}, use, testInfo) =>
+    use(`${testInfo.title.replace(/\W+/g, "-")}-${randomUUID().slice(0, 8)}`),
 });
 
 export { expect };

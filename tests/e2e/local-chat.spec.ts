@@ -1,6 +1,10 @@
 import { enterRoom, expect, messages, post, test } from "./fixtures";
 
-test("stage 1: a message stays in the tab that sent it, and a reload loses it", async ({ alice, bob, tag }) => {
+test("stage 1: a message stays in the tab that sent it, and a reload loses it", async ({
+  alice,
+  bob,
+  tag,
+}) => {
   await enterRoom(alice, "lobby");
   await enterRoom(bob, "lobby");
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "./fixtures";
 
@@ -11,7 +11,10 @@ test("no page or browser script carries a secret's value", async ({ app, request
   // Every page as served (loader data is inlined in it), and every script the browser can load.
   const served: [string, string][] = [];
   for (const path of PAGES) served.push([path, await (await request.get(path)).text()]);
-  const scripts = readdirSync(join(app.dir, "public/build"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".js"));
+  const scripts = readdirSync(join(app.dir, "public/build"), {
+    recursive: true,
+    encoding: "utf8",
+  }).filter((f) => f.endsWith(".js"));
   for (const file of scripts) {
     const response = await request.get(`/build/${file}`);
     expect(response.ok(), `/build/${file} is served`).toBe(true);

@@ -24,7 +24,10 @@ test.beforeEach(async ({ alice, bob }) => {
   await bob.setViewportSize({ width: 640, height: 1000 });
 });
 
-test("A's named cursor shows in B at the same chat-relative spot; closing A removes it within a second", async ({ alice, bob }) => {
+test("A's named cursor shows in B at the same chat-relative spot; closing A removes it within a second", async ({
+  alice,
+  bob,
+}) => {
   await enterRoom(alice, "lobby");
   await enterRoom(bob, "lobby");
   await expect(whoIsHere(bob)).toContainText(["Alice", "Bob"]);
@@ -32,8 +35,12 @@ test("A's named cursor shows in B at the same chat-relative spot; closing A remo
 
   await pointAt(alice, 0.3, 0.6);
   await expect(cursorOf(bob, "Alice")).toBeVisible();
-  await expect.poll(async () => Number(await cursorOf(bob, "Alice").getAttribute("data-x"))).toBeCloseTo(0.3, 1);
-  await expect.poll(async () => Number(await cursorOf(bob, "Alice").getAttribute("data-y"))).toBeCloseTo(0.6, 1);
+  await expect
+    .poll(async () => Number(await cursorOf(bob, "Alice").getAttribute("data-x")))
+    .toBeCloseTo(0.3, 1);
+  await expect
+    .poll(async () => Number(await cursorOf(bob, "Alice").getAttribute("data-y")))
+    .toBeCloseTo(0.6, 1);
   // Drawn there too, once the smoothing has caught up.
   await expect.poll(async () => (await drawnAt(bob, "Alice")).x).toBeCloseTo(0.3, 1);
   await expect.poll(async () => (await drawnAt(bob, "Alice")).y).toBeCloseTo(0.6, 1);
@@ -41,14 +48,19 @@ test("A's named cursor shows in B at the same chat-relative spot; closing A remo
   await expect(cursorOf(alice, "Alice")).toHaveCount(0);
 
   await pointAt(bob, 0.8, 0.2);
-  await expect.poll(async () => Number(await cursorOf(alice, "Bob").getAttribute("data-x"))).toBeCloseTo(0.8, 1);
+  await expect
+    .poll(async () => Number(await cursorOf(alice, "Bob").getAttribute("data-x")))
+    .toBeCloseTo(0.8, 1);
 
   await alice.close();
   await expect(cursorOf(bob, "Alice")).toHaveCount(0, { timeout: 1000 });
   await expect(whoIsHere(bob)).toHaveText(["Bob"], { timeout: 1000 });
 });
 
-test("A's network cut and restored brings the cursor back without a reload", async ({ alice, bob }) => {
+test("A's network cut and restored brings the cursor back without a reload", async ({
+  alice,
+  bob,
+}) => {
   await enterRoom(alice, "partykit");
   await enterRoom(bob, "partykit");
   await pointAt(alice, 0.5, 0.4);
@@ -60,12 +72,19 @@ test("A's network cut and restored brings the cursor back without a reload", asy
 
   // Same page, no reload: it reconnects, joins again and resends where its pointer is.
   await expect(cursorOf(bob, "Alice")).toBeVisible({ timeout: 15_000 });
-  await expect.poll(async () => Number(await cursorOf(bob, "Alice").getAttribute("data-y"))).toBeCloseTo(0.4, 1);
+  await expect
+    .poll(async () => Number(await cursorOf(bob, "Alice").getAttribute("data-y")))
+    .toBeCloseTo(0.4, 1);
   await pointAt(alice, 0.7, 0.7);
-  await expect.poll(async () => Number(await cursorOf(bob, "Alice").getAttribute("data-x"))).toBeCloseTo(0.7, 1);
+  await expect
+    .poll(async () => Number(await cursorOf(bob, "Alice").getAttribute("data-x")))
+    .toBeCloseTo(0.7, 1);
 });
 
-test("leaving the chat panel or the window hides the cursor; typing shows in the list", async ({ alice, bob }) => {
+test("leaving the chat panel or the window hides the cursor; typing shows in the list", async ({
+  alice,
+  bob,
+}) => {
   await enterRoom(alice, "remix");
   await enterRoom(bob, "remix");
   await pointAt(alice, 0.5, 0.5);
@@ -78,12 +97,21 @@ test("leaving the chat panel or the window hides the cursor; typing shows in the
   await expect(cursorOf(bob, "Alice")).toBeHidden();
 
   await alice.getByRole("textbox", { name: "Message" }).pressSequentially("hel");
-  await expect(bob.getByTestId("who-is-here").getByRole("listitem").filter({ hasText: "Alice" })).toContainText("typing");
+  await expect(
+    bob.getByTestId("who-is-here").getByRole("listitem").filter({ hasText: "Alice" }),
+  ).toContainText("typing");
   await alice.getByRole("button", { name: "Send" }).click();
-  await expect(bob.getByTestId("who-is-here").getByRole("listitem").filter({ hasText: "Alice" })).not.toContainText("typing");
+  await expect(
+    bob.getByTestId("who-is-here").getByRole("listitem").filter({ hasText: "Alice" }),
+  ).not.toContainText("typing");
 });
 
-test("a signed-out visitor sees who is here and their cursors, and is not listed", async ({ alice, bob, browser, app }) => {
+test("a signed-out visitor sees who is here and their cursors, and is not listed", async ({
+  alice,
+  bob,
+  browser,
+  app,
+}) => {
   const context = await browser.newContext({ baseURL: app.url });
   const visitor = await context.newPage();
   await enterRoom(alice, "ai");

@@ -15,19 +15,31 @@ const ROOM = "lobby"; // not #ai: ai-replies watches the last reply there
 type Tokens = { promptTokens: number; completionTokens: number };
 type Tally = { total: Tokens; rooms: Record<string, Tokens>; models: Record<string, Tokens> };
 
-const getTally = async (request: APIRequestContext) => (await (await request.get(USAGE)).json()) as Tally;
+const getTally = async (request: APIRequestContext) =>
+  (await (await request.get(USAGE)).json()) as Tally;
 const sum = (tokens: Tokens) => tokens.promptTokens + tokens.completionTokens;
 const report = (fields: Partial<Record<keyof Tokens | "room" | "model", unknown>> = {}) =>
-  JSON.stringify({ room: `http-${randomUUID().slice(0, 8)}`, model: "gpt-4o-mini", promptTokens: 12, completionTokens: 34, ...fields });
+  JSON.stringify({
+    room: `http-${randomUUID().slice(0, 8)}`,
+    model: "gpt-4o-mini",
+    promptTokens: 12,
+    completionTokens: 34,
+    ...fields,
+  });
 
 /** The server's total as the page holds it (the text may still be counting up to it). */
-const pageTotal = async (page: Page) => Number(await page.getByTestId("usage-total").getAttribute("data-value"));
+const pageTotal = async (page: Page) =>
+  Number(await page.getByTestId("usage-total").getAttribute("data-value"));
 
 /** The usage of the AI's finished reply to the message containing `tag`; undefined until it is done. */
 async function replyUsage(page: Page, tag: string) {
   type Stored = { body: string; role: string; status?: string; usage?: Tokens };
-  const { messages } = (await (await page.request.get(`/parties/chatroom/${ROOM}`)).json()) as { messages: Stored[] };
-  const reply = messages.slice(messages.findIndex((m) => m.body.includes(tag)) + 1).find((m) => m.role === "assistant");
+  const { messages } = (await (await page.request.get(`/parties/chatroom/${ROOM}`)).json()) as {
+    messages: Stored[];
+  };
+  const reply = messages
+    .slice(messages.findIndex((m) => m.body.includes(tag)) + 1)
+    .find((m) => m.role === "assistant");
   return reply?.status === "done" ? reply.usage : undefined;
 }
 
@@ -37,10 +49,17 @@ async function openUsage(page: Page) {
   await expect(page.getByTestId("usage-total")).toHaveAttribute("data-value", /^\d+$/);
 }
 
-test("an AI reply raises the /usage total by exactly its tokens, live; a reload shows the same", async ({ alice, bob, tag }) => {
+test("an AI reply raises the /usage total by exactly its tokens, live; a reload shows the same", async ({
+  alice,
+  bob,
+  tag,
+}) => {
   await openUsage(bob);
   const before = await pageTotal(bob);
-  const roomBefore = (await getTally(bob.request)).rooms[ROOM] ?? { promptTokens: 0, completionTokens: 0 };
+  const roomBefore = (await getTally(bob.request)).rooms[ROOM] ?? {
+    promptTokens: 0,
+    completionTokens: 0,
+  };
   const chartBefore = Number(await bob.getByTestId("tokens-chart").getAttribute("data-total"));
   await bob.evaluate(() => ((window as { sameDocument?: boolean }).sameDocument = true));
 
@@ -54,7 +73,10 @@ test("an AI reply raises the /usage total by exactly its tokens, live; a reload 
   const total = bob.getByTestId("usage-total");
   await expect(total).toHaveAttribute("data-value", String(before + spent));
   await expect(total).toHaveText((before + spent).toLocaleString("en-US")); // the count-up ends on it exactly
-  await expect(bob.getByTestId("tokens-chart")).toHaveAttribute("data-total", String(chartBefore + spent));
+  await expect(bob.getByTestId("tokens-chart")).toHaveAttribute(
+    "data-total",
+    String(chartBefore + spent),
+  );
   expect(await bob.evaluate(() => (window as { sameDocument?: boolean }).sameDocument)).toBe(true); // no reload
 
   await bob.reload();
@@ -85,7 +107,10 @@ test.describe("the usage endpoint", () => {
     expect(await getTally(request)).toEqual(before);
   });
 
-  test("malformed, negative, huge or non-numeric bodies are 400 with a reason and change nothing", async ({ app, request }) => {
+  test("malformed, negative, huge or non-numeric bodies are 400 with a reason and change nothing", async ({
+    app,
+    request,
+  }) => {
     const before = await getTally(request);
     const bodies = [
       "",
@@ -111,21 +136,33 @@ test.describe("the usage endpoint", () => {
       report({ padding: "x".repeat(10_000) } as never), // too large to read
     ];
     for (const data of bodies) {
-      const response = await request.post(USAGE, { headers: authorized(app.vars.USAGE_SECRET), data });
+      const response = await request.post(USAGE, {
+        headers: authorized(app.vars.USAGE_SECRET),
+        data,
+      });
       expect(response.status(), data.slice(0, 80)).toBe(400);
-      expect((await response.text()).length, `a reason for ${data.slice(0, 80)}`).toBeGreaterThan(5);
+      expect((await response.text()).length, `a reason for ${data.slice(0, 80)}`).toBeGreaterThan(
+        5,
+      );
     }
     expect(await getTally(request)).toEqual(before);
   });
 
   test("other methods are 405, and other room ids are 404", async ({ app, request }) => {
     for (const method of ["PUT", "PATCH", "DELETE"]) {
-      const response = await request.fetch(USAGE, { method, headers: authorized(app.vars.USAGE_SECRET), data: report() });
+      const response = await request.fetch(USAGE, {
+        method,
+        headers: authorized(app.vars.USAGE_SECRET),
+        data: report(),
+      });
       expect(response.status(), method).toBe(405);
       expect(response.headers()["allow"]).toBe("GET, POST");
     }
     expect((await request.get("/parties/usage/other")).status()).toBe(404);
-    const elsewhere = await request.post("/parties/usage/other", { headers: authorized(app.vars.USAGE_SECRET), data: report() });
+    const elsewhere = await request.post("/parties/usage/other", {
+      headers: authorized(app.vars.USAGE_SECRET),
+      data: report(),
+    });
     expect(elsewhere.status()).toBe(404);
   });
 
@@ -135,7 +172,9 @@ test.describe("the usage endpoint", () => {
     const send = (method: string, path: string, body: string, secret = app.vars.USAGE_SECRET) =>
       new Promise<number>((resolve, reject) => {
         const headers = { Authorization: `Bearer ${secret}` };
-        const req = httpRequest(`${app.url}${path}`, { method, agent, headers }, (res) => res.resume().on("end", () => resolve(res.statusCode ?? 0)));
+        const req = httpRequest(`${app.url}${path}`, { method, agent, headers }, (res) =>
+          res.resume().on("end", () => resolve(res.statusCode ?? 0)),
+        );
         req.on("error", reject).end(body);
       });
     try {
@@ -149,7 +188,10 @@ test.describe("the usage endpoint", () => {
     }
   });
 
-  test("a good report is 200 with the new totals, and survives a restart", async ({ app, request }) => {
+  test("a good report is 200 with the new totals, and survives a restart", async ({
+    app,
+    request,
+  }) => {
     const before = await getTally(request);
     const room = `http-${randomUUID().slice(0, 8)}`;
     const response = await request.post(USAGE, {
@@ -168,7 +210,11 @@ test.describe("the usage endpoint", () => {
     expect(await getTally(request)).toEqual(after);
   });
 
-  test("100 reports at once add up exactly, and the page gets a few coalesced updates", async ({ app, request, bob }) => {
+  test("100 reports at once add up exactly, and the page gets a few coalesced updates", async ({
+    app,
+    request,
+    bob,
+  }) => {
     await openUsage(bob);
     let frames = 0;
     bob.on("websocket", (socket) => socket.on("framereceived", () => frames++)); // sockets opened from now on
@@ -178,9 +224,17 @@ test.describe("the usage endpoint", () => {
     const before = await getTally(request);
 
     const room = `burst-${randomUUID().slice(0, 8)}`;
-    const reports = Array.from({ length: 100 }, (_, i) => ({ promptTokens: i + 1, completionTokens: 2 * i }));
+    const reports = Array.from({ length: 100 }, (_, i) => ({
+      promptTokens: i + 1,
+      completionTokens: 2 * i,
+    }));
     const responses = await Promise.all(
-      reports.map((tokens) => request.post(USAGE, { headers: authorized(app.vars.USAGE_SECRET), data: report({ room, ...tokens }) })),
+      reports.map((tokens) =>
+        request.post(USAGE, {
+          headers: authorized(app.vars.USAGE_SECRET),
+          data: report({ room, ...tokens }),
+        }),
+      ),
     );
     expect(responses.map((r) => r.status())).toEqual(reports.map(() => 200));
 
@@ -188,7 +242,10 @@ test.describe("the usage endpoint", () => {
     const after = await getTally(request);
     expect(after.rooms[room]).toEqual(expected);
     expect(sum(after.total) - sum(before.total)).toBe(sum(expected));
-    await expect(bob.getByTestId("usage-total")).toHaveAttribute("data-value", String(sum(after.total)));
+    await expect(bob.getByTestId("usage-total")).toHaveAttribute(
+      "data-value",
+      String(sum(after.total)),
+    );
     expect(frames, "updates are coalesced, not one per report").toBeLessThan(50);
   });
 
@@ -196,7 +253,11 @@ test.describe("the usage endpoint", () => {
     const { USAGE_SECRET, ...others } = app.vars;
     await withCopy(app.dir, { vars: others }, async (copy) => {
       for (const Authorization of ["Bearer ", "Bearer undefined", `Bearer ${USAGE_SECRET}`]) {
-        const response = await fetch(`${copy.url}${USAGE}`, { method: "POST", headers: { Authorization }, body: report() });
+        const response = await fetch(`${copy.url}${USAGE}`, {
+          method: "POST",
+          headers: { Authorization },
+          body: report(),
+        });
         expect(response.status).toBe(503);
         expect(await response.text()).toContain("USAGE_SECRET is not set");
       }
@@ -208,18 +269,28 @@ test.describe("the usage endpoint", () => {
 test("a usage party that fails never holds up a room's replies", async ({ app, alice, tag }) => {
   // Every report gets a 503, so each one is retried for about 10 s before the room gives up.
   const failing = `export default class { onRequest() { console.log("usage: refused"); return new Response("down", { status: 503 }); } }`;
-  await withCopy(app.dir, { vars: app.vars, files: { "party/usage.ts": failing } }, async (copy) => {
-    await alice.goto(`${copy.url}/chats/lobby`);
-    await expect(alice.getByTestId("connection-status")).toHaveText("live");
-    for (const question of [`@ai first ${tag}`, `@ai second ${tag}`]) {
-      await post(alice, question);
-      const reply = messages(alice).filter({ hasText: question }).locator("xpath=following-sibling::li[@data-role='assistant'][1]");
-      await expect(reply).toHaveAttribute("data-status", "done", { timeout: 5_000 }); // not after the retries
-    }
-    // Both reports were tried four times, then given up with a log line.
-    await expect.poll(() => copy.output().match(/usage of #lobby not reported \(503 down\)/g)?.length, { timeout: 20_000 }).toBe(2);
-    expect(copy.output().match(/usage: refused/g)?.length).toBe(8);
-  });
+  await withCopy(
+    app.dir,
+    { vars: app.vars, files: { "party/usage.ts": failing } },
+    async (copy) => {
+      await alice.goto(`${copy.url}/chats/lobby`);
+      await expect(alice.getByTestId("connection-status")).toHaveText("live");
+      for (const question of [`@ai first ${tag}`, `@ai second ${tag}`]) {
+        await post(alice, question);
+        const reply = messages(alice)
+          .filter({ hasText: question })
+          .locator("xpath=following-sibling::li[@data-role='assistant'][1]");
+        await expect(reply).toHaveAttribute("data-status", "done", { timeout: 5_000 }); // not after the retries
+      }
+      // Both reports were tried four times, then given up with a log line.
+      await expect
+        .poll(() => copy.output().match(/usage of #lobby not reported \(503 down\)/g)?.length, {
+          timeout: 20_000,
+        })
+        .toBe(2);
+      expect(copy.output().match(/usage: refused/g)?.length).toBe(8);
+    },
+  );
 });
 
 type Copy = Awaited<ReturnType<typeof startApp>>;
@@ -231,14 +302,19 @@ async function withCopy(
   use: (copy: Copy) => Promise<void>,
 ) {
   const dir = mkdtempSync(join(tmpdir(), "usage-copy-"));
-  cpSync(built, dir, { recursive: true, filter: (path) => !/\/(node_modules|\.partykit)$/.test(path) });
+  cpSync(built, dir, {
+    recursive: true,
+    filter: (path) => !/\/(node_modules|\.partykit)$/.test(path),
+  });
   symlinkSync(join(built, "node_modules"), join(dir, "node_modules"), "dir");
   for (const [path, text] of Object.entries(files)) writeFileSync(join(dir, path), text);
   const copy = await startApp(dir, { vars });
   try {
     await use(copy);
   } catch (error) {
-    await test.info().attach("partykit dev output (the copy)", { body: copy.output(), contentType: "text/plain" });
+    await test
+      .info()
+      .attach("partykit dev output (the copy)", { body: copy.output(), contentType: "text/plain" });
     throw error;
   } finally {
     await copy.stop();

@@ -22,11 +22,20 @@ export async function startProvider() {
   /** @type {ProviderMode} */
   let mode = "local";
   const front = createHttpServer((req, res) => {
-    if (mode === "local" || mode === "slow") return (mode === "local" ? local : slow).emit("request", req, res);
+    if (mode === "local" || mode === "slow")
+      return (mode === "local" ? local : slow).emit("request", req, res);
     requests++;
     if (mode === "stalling") return; // accept, then never answer
     res.writeHead(401, { "content-type": "application/json" });
-    res.end(JSON.stringify({ error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } }));
+    res.end(
+      JSON.stringify({
+        error: {
+          message: "Incorrect API key provided",
+          type: "invalid_request_error",
+          code: "invalid_api_key",
+        },
+      }),
+    );
   });
   front.listen(0, "127.0.0.1");
   await once(front, "listening");
@@ -40,7 +49,10 @@ export async function startProvider() {
     /** "down" stops listening, so connections are refused; any other mode listens again on the same port. */
     async setMode(/** @type {ProviderMode} */ next) {
       if (next === "down" && front.listening) await close();
-      if (next !== "down" && !front.listening) front.listen(port, "127.0.0.1"), await once(front, "listening");
+      if (next !== "down" && !front.listening) {
+        front.listen(port, "127.0.0.1");
+        await once(front, "listening");
+      }
       mode = next;
     },
     close: async () => void (front.listening && (await close())),

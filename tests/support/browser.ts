@@ -4,7 +4,13 @@ import { chromium, type LaunchOptions } from "@playwright/test";
 const SYSTEM_CHROMIUMS = ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
 
 // Flags that keep a system Chromium quiet on a machine without internet.
-const QUIET = ["--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const QUIET = [
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
 /** Playwright's own Chromium when installed, else the system's; a clear error when neither exists. */
 export function launchOptions(): LaunchOptions {

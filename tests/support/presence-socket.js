@@ -12,7 +12,8 @@ const packr = new Packr({
 const pack = (/** @type {unknown} */ value) => packr.pack(value);
 
 // Node 22 has a global WebSocket; Node 20 needs --experimental-websocket (npm test and npm run bench set it).
-if (typeof WebSocket !== "function") throw new Error("run node with --experimental-websocket (Node 20)");
+if (typeof WebSocket !== "function")
+  throw new Error("run node with --experimental-websocket (Node 20)");
 
 /**
  * Opens /parties/presence/<room> on `url` and resolves once it is open.
@@ -32,16 +33,23 @@ export async function connectPresence(url, room, { id } = {}) {
   });
   await new Promise((resolve, reject) => {
     socket.addEventListener("open", resolve);
-    socket.addEventListener("error", () => reject(new Error(`cannot connect to the presence room ${room} on ${url}`)));
+    socket.addEventListener("error", () =>
+      reject(new Error(`cannot connect to the presence room ${room} on ${url}`)),
+    );
   });
   return {
     socket,
     received,
     sizes,
     /** Sends a message as msgpack (or a string / bytes as they are). @param {unknown} message */
-    send: (message) => socket.send(typeof message === "string" || message instanceof Uint8Array ? message : pack(message)),
-    join: (/** @type {string} */ name) => socket.send(pack({ type: "join", user: { name, colour: "#38bdf8" } })),
-    move: (/** @type {number} */ x, /** @type {number} */ y) => socket.send(pack({ type: "update", presence: { cursor: { x, y } } })),
+    send: (message) =>
+      socket.send(
+        typeof message === "string" || message instanceof Uint8Array ? message : pack(message),
+      ),
+    join: (/** @type {string} */ name) =>
+      socket.send(pack({ type: "join", user: { name, colour: "#38bdf8" } })),
+    move: (/** @type {number} */ x, /** @type {number} */ y) =>
+      socket.send(pack({ type: "update", presence: { cursor: { x, y } } })),
     close: () => socket.close(),
   };
 }

@@ -25,7 +25,9 @@ export function stageDir(/** @type {number} */ stage) {
 function run(/** @type {string[]} */ args, /** @type {string} */ cwd) {
   const result = spawnSync(process.execPath, args, { cwd, encoding: "utf8" });
   if (result.status !== 0) {
-    throw new Error(`${args.map((a) => a.replace(ROOT + "/", "")).join(" ")} failed in ${cwd}:\n${result.stdout}${result.stderr}`);
+    throw new Error(
+      `${args.map((a) => a.replace(ROOT + "/", "")).join(" ")} failed in ${cwd}:\n${result.stdout}${result.stderr}`,
+    );
   }
 }
 
@@ -34,7 +36,8 @@ export function prepareStage(/** @type {number} */ stage, { typecheck = false } 
   const dir = stageDir(stage);
   mkdirSync(dir, { recursive: true });
   run([join(ROOT, "scripts/stage"), "export", String(stage), dir, "--force"], ROOT);
-  if (!existsSync(join(dir, "node_modules"))) symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  if (!existsSync(join(dir, "node_modules")))
+    symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
   if (typecheck) run([bin("typescript/bin/tsc"), "-p", dir], dir);
   run([bin("@remix-run/dev/dist/cli.js"), "build"], dir);
   return dir;
@@ -60,7 +63,14 @@ export function freePort() {
 export async function startApp(dir, { vars = {}, port } = {}) {
   port ??= /** @type {number} */ (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const args = [bin("partykit/dist/bin.mjs"), "dev", "--port", String(port), "--disable-request-cf-fetch", "--no-hotkeys"];
+  const args = [
+    bin("partykit/dist/bin.mjs"),
+    "dev",
+    "--port",
+    String(port),
+    "--disable-request-cf-fetch",
+    "--no-hotkeys",
+  ];
   for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}=${value}`);
 
   // Its own process group, so stopping it also stops workerd.
@@ -88,7 +98,15 @@ export async function startApp(dir, { vars = {}, port } = {}) {
     await exited;
     clearTimeout(killed);
     // workerd may outlive its parent for a moment: a restart on this port must not find it still there.
-    for (let i = 0; i < 100 && (await fetch(url).then(() => true, () => false)); i++) {
+    for (
+      let i = 0;
+      i < 100 &&
+      (await fetch(url).then(
+        () => true,
+        () => false,
+      ));
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 50));
     }
   };
@@ -99,12 +117,16 @@ export async function startApp(dir, { vars = {}, port } = {}) {
       await stop();
       throw new Error(`port ${port} is busy:\n${output}`);
     }
-    if (child.exitCode !== null) throw new Error(`partykit dev exited early (code ${child.exitCode}):\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`partykit dev exited early (code ${child.exitCode}):\n${output}`);
     if (Date.now() > deadline) {
       await stop();
       throw new Error(`partykit dev did not answer on ${url} within 30 s:\n${output}`);
     }
-    const ready = await fetch(url).then((r) => r.ok, () => false);
+    const ready = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) break;
     await new Promise((r) => setTimeout(r, 100));
   }

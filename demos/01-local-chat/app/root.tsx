@@ -17,7 +17,10 @@ import styles from "~/tailwind.css";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
-  { rel: "icon", href: "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'><text y='.9em' font-size='90'>🎉</text></svg>" },
+  {
+    rel: "icon",
+    href: "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'><text y='.9em' font-size='90'>🎉</text></svg>",
+  },
 ];
 
 export const meta: MetaFunction = () => [{ title: "Party AI Chat" }];
@@ -76,7 +79,9 @@ export function ErrorBoundary() {
   return (
     <div className="m-auto text-center">
       <p className="text-7xl font-black text-slate-700">{notFound ? 404 : "Oops"}</p>
-      <h1 className="mt-4 text-2xl font-bold">{notFound ? "Page not found" : "Something went wrong"}</h1>
+      <h1 className="mt-4 text-2xl font-bold">
+        {notFound ? "Page not found" : "Something went wrong"}
+      </h1>
       <p className="mt-2 text-slate-400">
         {notFound ? "There is nothing at this address." : "Reload the page to try again."}
       </p>

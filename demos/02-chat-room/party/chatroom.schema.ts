@@ -32,7 +32,13 @@ export const ClientMessageSchema = z.discriminatedUnion("type", [
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
-export const ErrorCodeSchema = z.enum(["bad_json", "invalid", "too_large", "duplicate_id", "rate_limited"]);
+export const ErrorCodeSchema = z.enum([
+  "bad_json",
+  "invalid",
+  "too_large",
+  "duplicate_id",
+  "rate_limited",
+]);
 
 export const ServerMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("history"), messages: z.array(MessageSchema) }),

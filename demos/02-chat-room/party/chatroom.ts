@@ -5,7 +5,8 @@ import { RateLimiter } from "./rate-limit";
 // Each message is stored under its own key, so a new message is one small write
 // and `storage.list()` returns them in order.
 const PREFIX = "message:";
-const storageKey = (message: Message) => `${PREFIX}${String(message.createdAt).padStart(15, "0")}:${message.id}`;
+const storageKey = (message: Message) =>
+  `${PREFIX}${String(message.createdAt).padStart(15, "0")}:${message.id}`;
 
 export default class ChatRoomServer implements Party.Server {
   messages: Message[] = []; // oldest first, at most LIMITS.history
@@ -27,12 +28,17 @@ export default class ChatRoomServer implements Party.Server {
   }
 
   async onMessage(raw: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection) {
-    const reject = (code: Extract<ServerMessage, { type: "error" }>["code"], message: string, id?: string) =>
-      send(sender, { type: "error", code, message, id });
+    const reject = (
+      code: Extract<ServerMessage, { type: "error" }>["code"],
+      message: string,
+      id?: string,
+    ) => send(sender, { type: "error", code, message, id });
 
     if (typeof raw !== "string") return reject("invalid", "send JSON text frames");
-    if (raw.length > LIMITS.frameBytes) return reject("too_large", `frames are at most ${LIMITS.frameBytes} bytes`);
-    if (!this.limiter.take(sender.id)) return reject("rate_limited", "slow down: too many messages");
+    if (raw.length > LIMITS.frameBytes)
+      return reject("too_large", `frames are at most ${LIMITS.frameBytes} bytes`);
+    if (!this.limiter.take(sender.id))
+      return reject("rate_limited", "slow down: too many messages");
 
     let json: unknown;
     try {

@@ -20,7 +20,8 @@ export type Ai = {
 };
 
 type Env = Record<string, unknown>;
-const read = (env: Env, name: string) => (typeof env[name] === "string" && env[name] ? (env[name] as string) : undefined);
+const read = (env: Env, name: string) =>
+  typeof env[name] === "string" && env[name] ? (env[name] as string) : undefined;
 
 /** OPENAI_BASE_URL (any OpenAI-compatible server), else OpenAI with OPENAI_API_KEY, else none. */
 export function connectAi(env: Env): Ai | null {
@@ -33,10 +34,13 @@ export function connectAi(env: Env): Ai | null {
   const configured = read(env, "OPENAI_MODEL") ?? (baseURL ? undefined : OPENAI_DEFAULT_MODEL);
   let named: Promise<string> | undefined;
   const model = () =>
-    configured ? Promise.resolve(configured) : (named ??= client.models.list().then((page) => page.data[0].id));
+    configured
+      ? Promise.resolve(configured)
+      : (named ??= client.models.list().then((page) => page.data[0].id));
 
   const host = baseURL ? new URL(baseURL).host : "OpenAI";
-  const label = configured === OFFLINE_MODEL ? "offline demo model" : `${configured ?? "the model"} at ${host}`;
+  const label =
+    configured === OFFLINE_MODEL ? "offline demo model" : `${configured ?? "the model"} at ${host}`;
   const mode = read(env, "AI_REPLY");
   return {
     client,
@@ -88,7 +92,9 @@ export const estimateTokens = (text: string) => Math.ceil(text.length / 4);
 export function describeError(error: unknown, timedOut: boolean, timeoutMs: number): string {
   if (timedOut) return `the AI did not answer within ${Math.round(timeoutMs / 1000)} s`;
   if (error instanceof OpenAI.APIConnectionError) return "could not reach the AI provider";
-  if (error instanceof OpenAI.AuthenticationError) return "the AI provider refused the API key (401)";
-  if (error instanceof OpenAI.APIError) return `the AI provider failed (${error.status ?? "stream cut"})`;
+  if (error instanceof OpenAI.AuthenticationError)
+    return "the AI provider refused the API key (401)";
+  if (error instanceof OpenAI.APIError)
+    return `the AI provider failed (${error.status ?? "stream cut"})`;
   return "the AI reply was cut off";
 }

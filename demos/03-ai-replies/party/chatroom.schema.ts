@@ -37,11 +37,21 @@ export const ClientMessageSchema = z.discriminatedUnion("type", [
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
-export const ErrorCodeSchema = z.enum(["bad_json", "invalid", "too_large", "duplicate_id", "rate_limited"]);
+export const ErrorCodeSchema = z.enum([
+  "bad_json",
+  "invalid",
+  "too_large",
+  "duplicate_id",
+  "rate_limited",
+]);
 
 export const ServerMessageSchema = z.discriminatedUnion("type", [
   // `ai`: which model answers in this room, or null when none is configured.
-  z.object({ type: z.literal("history"), messages: z.array(MessageSchema), ai: z.string().nullable() }),
+  z.object({
+    type: z.literal("history"),
+    messages: z.array(MessageSchema),
+    ai: z.string().nullable(),
+  }),
   z.object({ type: z.literal("update"), message: MessageSchema }),
   // More text for a streaming AI reply: appended to the message's body.
   z.object({ type: z.literal("delta"), id: z.string(), text: z.string() }),

@@ -21,7 +21,10 @@ const TokenCountSchema = z.number().int().min(0).max(LIMITS.tokens);
 /** What a chat room POSTs after each AI reply. `.strict()`: nothing else is accepted. */
 export const UsageReportSchema = z
   .object({
-    room: z.string().regex(/^[\w-]+$/, "room ids are letters, digits, _ or -").max(LIMITS.room),
+    room: z
+      .string()
+      .regex(/^[\w-]+$/, "room ids are letters, digits, _ or -")
+      .max(LIMITS.room),
     model: z.string().trim().min(1).max(LIMITS.model),
     promptTokens: TokenCountSchema,
     completionTokens: TokenCountSchema,
@@ -42,7 +45,9 @@ export const TallySchema = z.object({
 });
 export type Tally = z.infer<typeof TallySchema>;
 
-export const ServerMessageSchema = z.discriminatedUnion("type", [TallySchema.extend({ type: z.literal("tally") })]);
+export const ServerMessageSchema = z.discriminatedUnion("type", [
+  TallySchema.extend({ type: z.literal("tally") }),
+]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
 export const tokensOf = (tokens: Tokens) => tokens.promptTokens + tokens.completionTokens;

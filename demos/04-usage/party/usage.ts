@@ -15,7 +15,10 @@ const STATE_KEY = "tally";
 const UPDATE_EVERY_MS = 100; // many reports at once: one update to the browsers
 
 // Maps, not objects: a room or model called "__proto__" is just a name. Storage keeps Maps as they are.
-type State = Pick<Tally, "total" | "perMinute"> & { rooms: Map<string, Tokens>; models: Map<string, Tokens> };
+type State = Pick<Tally, "total" | "perMinute"> & {
+  rooms: Map<string, Tokens>;
+  models: Map<string, Tokens>;
+};
 
 /**
  * The `usage` party: one room that adds up the AI tokens of every chat room.
@@ -44,7 +47,8 @@ export default class UsageServer implements Party.Server {
     if (request.method === "GET") return Response.json(this.current());
     // Read the body before any answer, even a refusal: workerd resets a connection whose body is left unread.
     const body = await readBody(request);
-    if (request.method !== "POST") return text(405, "Method not allowed: GET or POST", { Allow: "GET, POST" });
+    if (request.method !== "POST")
+      return text(405, "Method not allowed: GET or POST", { Allow: "GET, POST" });
 
     const denied = checkSecret(request, this.room.env.USAGE_SECRET);
     if (denied) return denied;
@@ -74,7 +78,9 @@ export default class UsageServer implements Party.Server {
   scheduleUpdate() {
     this.updateTimer ??= setTimeout(() => {
       this.updateTimer = null;
-      this.room.broadcast(JSON.stringify({ type: "tally", ...this.current() } satisfies ServerMessage));
+      this.room.broadcast(
+        JSON.stringify({ type: "tally", ...this.current() } satisfies ServerMessage),
+      );
     }, UPDATE_EVERY_MS);
   }
 }
@@ -89,13 +95,18 @@ function send(connection: Party.Connection, message: ServerMessage) {
   connection.send(JSON.stringify(message));
 }
 
-const text = (status: number, body: string, headers: Record<string, string> = {}) => new Response(body, { status, headers });
+const text = (status: number, body: string, headers: Record<string, string> = {}) =>
+  new Response(body, { status, headers });
 
 /** Never open by accident: without a configured secret every report is refused. */
 function checkSecret(request: Party.Request, secret: unknown): Response | null {
-  if (typeof secret !== "string" || !secret) return text(503, "USAGE_SECRET is not set: usage reports are refused");
+  if (typeof secret !== "string" || !secret)
+    return text(503, "USAGE_SECRET is not set: usage reports are refused");
   const given = /^Bearer (.+)$/.exec(request.headers.get("Authorization") ?? "")?.[1] ?? "";
-  if (!sameText(given, secret)) return text(401, "A valid Authorization: Bearer <USAGE_SECRET> is required", { "WWW-Authenticate": "Bearer" });
+  if (!sameText(given, secret))
+    return text(401, "A valid Authorization: Bearer <USAGE_SECRET> is required", {
+      "WWW-Authenticate": "Bearer",
+    });
   return null;
 }
 
@@ -138,14 +149,23 @@ function parseReport(body: string | null): UsageReport | string {
 }
 
 function emptyState(): State {
-  return { total: { promptTokens: 0, completionTokens: 0 }, rooms: new Map(), models: new Map(), perMinute: [] };
+  return {
+    total: { promptTokens: 0, completionTokens: 0 },
+    rooms: new Map(),
+    models: new Map(),
+    perMinute: [],
+  };
 }
 
 const minuteOf = (ms: number) => Math.floor(ms / 60_000);
 
 function add(state: State, report: UsageReport, now: number) {
   const { promptTokens, completionTokens } = report;
-  for (const tokens of [state.total, slot(state.rooms, report.room), slot(state.models, report.model)]) {
+  for (const tokens of [
+    state.total,
+    slot(state.rooms, report.room),
+    slot(state.models, report.model),
+  ]) {
     tokens.promptTokens += promptTokens;
     tokens.completionTokens += completionTokens;
   }

@@ -1,5 +1,14 @@
 import type * as Party from "partykit/server";
-import { AI_NAME, MAX_REPLY_TOKENS, buildPrompt, connectAi, describeError, estimateTokens, shouldReply, type Ai } from "./ai";
+import {
+  AI_NAME,
+  MAX_REPLY_TOKENS,
+  buildPrompt,
+  connectAi,
+  describeError,
+  estimateTokens,
+  shouldReply,
+  type Ai,
+} from "./ai";
 import { ClientMessageSchema, LIMITS, type Message, type ServerMessage } from "./chatroom.schema";
 import { PeopleSchema } from "./presence.schema";
 import { RateLimiter } from "./rate-limit";
@@ -8,7 +17,8 @@ import { reportUsage } from "./usage-report";
 // Each message is stored under its own key, so a new message is one small write
 // and `storage.list()` returns them in order.
 const PREFIX = "message:";
-const storageKey = (message: Message) => `${PREFIX}${String(message.createdAt).padStart(15, "0")}:${message.id}`;
+const storageKey = (message: Message) =>
+  `${PREFIX}${String(message.createdAt).padStart(15, "0")}:${message.id}`;
 // AI text is sent as coalesced deltas, at most this many frames a second per room.
 const DELTAS_PER_SECOND = 20;
 
@@ -42,12 +52,17 @@ export default class ChatRoomServer implements Party.Server {
   }
 
   async onMessage(raw: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection) {
-    const reject = (code: Extract<ServerMessage, { type: "error" }>["code"], message: string, id?: string) =>
-      send(sender, { type: "error", code, message, id });
+    const reject = (
+      code: Extract<ServerMessage, { type: "error" }>["code"],
+      message: string,
+      id?: string,
+    ) => send(sender, { type: "error", code, message, id });
 
     if (typeof raw !== "string") return reject("invalid", "send JSON text frames");
-    if (raw.length > LIMITS.frameBytes) return reject("too_large", `frames are at most ${LIMITS.frameBytes} bytes`);
-    if (!this.limiter.take(sender.id)) return reject("rate_limited", "slow down: too many messages");
+    if (raw.length > LIMITS.frameBytes)
+      return reject("too_large", `frames are at most ${LIMITS.frameBytes} bytes`);
+    if (!this.limiter.take(sender.id))
+      return reject("rate_limited", "slow down: too many messages");
 
     let json: unknown;
     try {
@@ -82,11 +97,14 @@ export default class ChatRoomServer implements Party.Server {
     const ai = this.ai;
     if (!ai || this.replyQueued) return;
     this.replyQueued = true;
-    this.replies = this.replies.then(async () => {
-      this.replyQueued = false;
-      const latest = this.messages.findLast((m) => m.role === "user");
-      if (latest && (await shouldReply(ai, latest, this.messages).catch(() => false))) await this.reply(ai);
-    }).catch((error) => console.error("AI reply failed", error)); // the next message still gets one
+    this.replies = this.replies
+      .then(async () => {
+        this.replyQueued = false;
+        const latest = this.messages.findLast((m) => m.role === "user");
+        if (latest && (await shouldReply(ai, latest, this.messages).catch(() => false)))
+          await this.reply(ai);
+      })
+      .catch((error) => console.error("AI reply failed", error)); // the next message still gets one
   }
 
   /** Streams one AI reply into the room: a placeholder now, coalesced deltas, then the final message. */
@@ -138,12 +156,18 @@ export default class ChatRoomServer implements Party.Server {
         idle = setTimeout(() => abort.abort(), ai.timeoutMs);
         unsent += chunk.choices[0]?.delta?.content ?? "";
         if (chunk.usage) {
-          reply.usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+          reply.usage = {
+            promptTokens: chunk.usage.prompt_tokens,
+            completionTokens: chunk.usage.completion_tokens,
+          };
         }
       }
       reply.status = "done";
     } catch (error) {
-      Object.assign(reply, { status: "error", error: describeError(error, abort.signal.aborted, ai.timeoutMs) });
+      Object.assign(reply, {
+        status: "error",
+        error: describeError(error, abort.signal.aborted, ai.timeoutMs),
+      });
     } finally {
       clearInterval(ticker);
       clearTimeout(idle);
@@ -152,7 +176,10 @@ export default class ChatRoomServer implements Party.Server {
     // Providers that report no usage get an estimate; a reply that failed before any text cost nothing.
     if (!reply.usage && reply.body) {
       const promptText = prompt.map((m) => m.content).join("\n");
-      reply.usage = { promptTokens: estimateTokens(promptText), completionTokens: estimateTokens(reply.body) };
+      reply.usage = {
+        promptTokens: estimateTokens(promptText),
+        completionTokens: estimateTokens(reply.body),
+      };
     }
     await this.save(reply);
     this.broadcast({ type: "update", message: reply });

@@ -13,12 +13,19 @@ export const LIMITS = {
 } as const;
 
 /** Where the pointer is, as fractions of the chat panel's box: the same spot in any window size. */
-export const CursorSchema = z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) }).strict();
-export const PresenceSchema = z.object({ cursor: CursorSchema.nullable(), typing: z.boolean().optional() }).strict();
+export const CursorSchema = z
+  .object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) })
+  .strict();
+export const PresenceSchema = z
+  .object({ cursor: CursorSchema.nullable(), typing: z.boolean().optional() })
+  .strict();
 export const UserSchema = z.object({
   name: z.string().trim().min(1).max(LIMITS.name),
   colour: z.string().regex(/^#[0-9a-f]{6}$/i, "a colour is #rrggbb"),
-  country: z.string().regex(/^[A-Z]{2}$/).optional(), // set by the server from the request, never by a client
+  country: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(), // set by the server from the request, never by a client
 });
 export const PersonSchema = z.object({ user: UserSchema, presence: PresenceSchema });
 /** A short key per connection, made by the room. The connection id is never shared: it lets a client reconnect. */
@@ -70,7 +77,10 @@ export function pack(message: unknown): Uint8Array<ArrayBuffer> {
 }
 
 /** msgpack or JSON in, a valid message or null out. Never throws. */
-export function decode<T>(schema: z.ZodType<T>, frame: string | ArrayBuffer | ArrayBufferView): T | null {
+export function decode<T>(
+  schema: z.ZodType<T>,
+  frame: string | ArrayBuffer | ArrayBufferView,
+): T | null {
   try {
     const data = typeof frame === "string" ? JSON.parse(frame) : packr.unpack(bytesOf(frame));
     const result = schema.safeParse(data);
@@ -81,12 +91,23 @@ export function decode<T>(schema: z.ZodType<T>, frame: string | ArrayBuffer | Ar
 }
 
 function bytesOf(frame: ArrayBuffer | ArrayBufferView) {
-  return ArrayBuffer.isView(frame) ? new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength) : new Uint8Array(frame);
+  return ArrayBuffer.isView(frame)
+    ? new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength)
+    : new Uint8Array(frame);
 }
 
 /** The same colour for the same name, everywhere. */
 export function colourFor(name: string): string {
-  const PALETTE = ["#f87171", "#fb923c", "#facc15", "#4ade80", "#2dd4bf", "#38bdf8", "#818cf8", "#e879f9"];
+  const PALETTE = [
+    "#f87171",
+    "#fb923c",
+    "#facc15",
+    "#4ade80",
+    "#2dd4bf",
+    "#38bdf8",
+    "#818cf8",
+    "#e879f9",
+  ];
   let hash = 0;
   for (const char of name) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
   return PALETTE[hash % PALETTE.length];

@@ -3,6 +3,7 @@
 // Import this module before msgpackr: it puts the class back. Browsers have no Buffer and need nothing.
 const scope = globalThis as { Buffer?: unknown };
 const found = scope.Buffer as { Buffer?: unknown } | undefined;
-if (found && typeof found === "object" && typeof found.Buffer === "function") scope.Buffer = found.Buffer;
+if (found && typeof found === "object" && typeof found.Buffer === "function")
+  scope.Buffer = found.Buffer;
 
 export {};

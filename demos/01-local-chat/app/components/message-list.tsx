@@ -20,7 +20,12 @@ export function MessageList({ messages }: { messages: Message[] }) {
   return (
     <ol data-testid="messages" className="flex flex-col gap-3">
       {messages.map((message) => (
-        <li key={message.id} data-testid="message" data-role={message.role} className="flex flex-col">
+        <li
+          key={message.id}
+          data-testid="message"
+          data-role={message.role}
+          className="flex flex-col"
+        >
           <span data-testid="author" className="text-xs font-semibold text-slate-400">
             {message.user.name}
           </span>

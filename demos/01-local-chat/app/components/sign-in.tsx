@@ -38,7 +38,10 @@ export function SignIn() {
         title={error ?? undefined}
         className="w-36 rounded-md bg-slate-800 px-3 py-1.5 text-sm placeholder:text-slate-500 focus:outline-none focus:ring-2 focus:ring-sky-400"
       />
-      <button type="submit" className="rounded-md bg-sky-500 px-3 py-1.5 text-sm font-semibold hover:bg-sky-400">
+      <button
+        type="submit"
+        className="rounded-md bg-sky-500 px-3 py-1.5 text-sm font-semibold hover:bg-sky-400"
+      >
         Sign in
       </button>
     </form>

@@ -5,7 +5,9 @@ export default function Usage() {
       <p data-testid="usage-total" className="mt-4 text-9xl font-black tabular-nums">
         0
       </p>
-      <p className="mt-4 text-slate-500">Nothing counts yet: the AI joins in stage 3, the tally in stage 4.</p>
+      <p className="mt-4 text-slate-500">
+        Nothing counts yet: the AI joins in stage 3, the tally in stage 4.
+      </p>
     </div>
   );
 }

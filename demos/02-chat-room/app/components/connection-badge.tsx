@@ -9,7 +9,10 @@ const LOOK: Record<ConnectionStatus, { label: string; dot: string }> = {
 export function ConnectionBadge({ status }: { status: ConnectionStatus }) {
   const { label, dot } = LOOK[status];
   return (
-    <span data-testid="connection-status" className="flex items-center gap-2 text-sm text-slate-400">
+    <span
+      data-testid="connection-status"
+      className="flex items-center gap-2 text-sm text-slate-400"
+    >
       <span className={`h-2.5 w-2.5 rounded-full ${dot}`} />
       {label}
     </span>

@@ -25,9 +25,15 @@ export function useChatRoom(room: string) {
       } else if (data.type === "update") {
         setMessages((previous) => upsert(previous, data.message));
       } else if (data.type === "delta") {
-        setMessages((previous) => previous.map((m) => (m.id === data.id ? { ...m, body: m.body + data.text } : m)));
+        setMessages((previous) =>
+          previous.map((m) => (m.id === data.id ? { ...m, body: m.body + data.text } : m)),
+        );
       } else if (data.id) {
-        setMessages((previous) => previous.map((m) => (m.id === data.id ? { ...m, pending: false, error: data.message } : m)));
+        setMessages((previous) =>
+          previous.map((m) =>
+            m.id === data.id ? { ...m, pending: false, error: data.message } : m,
+          ),
+        );
       }
     },
   });
@@ -35,7 +41,10 @@ export function useChatRoom(room: string) {
   function send(body: string, name: string) {
     const message: ClientMessage["message"] = { id: crypto.randomUUID(), body, user: { name } };
     // Optimistic: show it now; the room's echo replaces it.
-    setMessages((previous) => [...previous, { ...message, role: "user", createdAt: Date.now(), pending: true }]);
+    setMessages((previous) => [
+      ...previous,
+      { ...message, role: "user", createdAt: Date.now(), pending: true },
+    ]);
     socket.send(JSON.stringify({ type: "message", message } satisfies ClientMessage));
   }
 

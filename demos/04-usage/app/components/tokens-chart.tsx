@@ -27,10 +27,26 @@ export function TokensChart({ perMinute }: { perMinute: Tally["perMinute"] }) {
         preserveAspectRatio="none"
         className="mt-3 h-40 w-full"
       >
-        <line x1={0} x2={MINUTES} y1={100} y2={100} className="stroke-slate-700" strokeWidth={0.5} />
+        <line
+          x1={0}
+          x2={MINUTES}
+          y1={100}
+          y2={100}
+          className="stroke-slate-700"
+          strokeWidth={0.5}
+        />
         {bars.map((tokens, i) => {
           const height = (tokens / peak) * 100;
-          return <rect key={i} x={i + 0.1} y={100 - height} width={0.8} height={height} className="fill-sky-400" />;
+          return (
+            <rect
+              key={i}
+              x={i + 0.1}
+              y={100 - height}
+              width={0.8}
+              height={height}
+              className="fill-sky-400"
+            />
+          );
         })}
       </svg>
       <div className="mt-1 flex justify-between text-xs text-slate-500">

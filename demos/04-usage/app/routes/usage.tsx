@@ -20,13 +20,17 @@ export default function UsageRoute() {
         </div>
         <h1 className="mt-4 text-xl font-semibold text-slate-400">AI tokens used, in every room</h1>
         {/* data-value: the server's total, for tests and tools; the text counts up to it. */}
-        <p data-testid="usage-total" data-value={tally ? total : undefined} className="mt-2 text-9xl font-black tabular-nums">
+        <p
+          data-testid="usage-total"
+          data-value={tally ? total : undefined}
+          className="mt-2 text-9xl font-black tabular-nums"
+        >
           {tally ? shown.toLocaleString("en-US") : "…"}
         </p>
         {tally && (
           <p className="mt-4 text-lg text-slate-400">
-            {tally.total.promptTokens.toLocaleString("en-US")} prompt · {tally.total.completionTokens.toLocaleString("en-US")}{" "}
-            completion · estimated cost{" "}
+            {tally.total.promptTokens.toLocaleString("en-US")} prompt ·{" "}
+            {tally.total.completionTokens.toLocaleString("en-US")} completion · estimated cost{" "}
             <span data-testid="usage-cost" className="text-slate-100">
               {formatTotalCost(tally.models)}
             </span>
@@ -37,10 +41,17 @@ export default function UsageRoute() {
         <>
           <TokensChart perMinute={tally.perMinute} />
           <div className="grid gap-6 md:grid-cols-2">
-            <UsageTable title="Room" rows={Object.entries(tally.rooms).map(([room, tokens]) => [`#${room}`, tokens])} />
+            <UsageTable
+              title="Room"
+              rows={Object.entries(tally.rooms).map(([room, tokens]) => [`#${room}`, tokens])}
+            />
             <UsageTable
               title="Model"
-              rows={Object.entries(tally.models).map(([model, tokens]) => [model, tokens, formatCost(estimateCost(model, tokens))])}
+              rows={Object.entries(tally.models).map(([model, tokens]) => [
+                model,
+                tokens,
+                formatCost(estimateCost(model, tokens)),
+              ])}
             />
           </div>
         </>
@@ -56,7 +67,10 @@ function UsageTable({ title, rows }: { title: string; rows: Row[] }) {
   const sorted = rows.toSorted(([, a], [, b]) => tokensOf(b) - tokensOf(a));
   const withCost = rows.some(([, , cost]) => cost !== undefined);
   return (
-    <table data-testid={`usage-by-${title.toLowerCase()}`} className="w-full self-start text-left text-lg tabular-nums">
+    <table
+      data-testid={`usage-by-${title.toLowerCase()}`}
+      className="w-full self-start text-left text-lg tabular-nums"
+    >
       <thead className="text-sm text-slate-400">
         <tr>
           <th className="py-1 font-medium">{title}</th>

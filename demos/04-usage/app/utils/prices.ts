@@ -14,7 +14,9 @@ const PRICES = new Map([
 export function estimateCost(model: string, tokens: Tokens): number | null {
   const price = PRICES.get(model) ?? PRICES.get(model.replace(/-\d{4}-\d{2}-\d{2}$/, ""));
   if (!price) return null;
-  return (tokens.promptTokens * price.prompt + tokens.completionTokens * price.completion) / 1_000_000;
+  return (
+    (tokens.promptTokens * price.prompt + tokens.completionTokens * price.completion) / 1_000_000
+  );
 }
 
 /** "$0.0123", "free (offline)" for $0, "unknown" when no model's price is known. */

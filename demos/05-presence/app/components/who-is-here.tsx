@@ -5,7 +5,11 @@ export function WhoIsHere() {
   const people = usePeople();
   if (people.length === 0) return null;
   return (
-    <ul data-testid="who-is-here" aria-label="Who is here" className="flex flex-wrap items-center gap-2 text-sm">
+    <ul
+      data-testid="who-is-here"
+      aria-label="Who is here"
+      className="flex flex-wrap items-center gap-2 text-sm"
+    >
       {people.map(({ key, user, presence, you }) => (
         <li key={key} className="flex items-center gap-1.5 rounded-full bg-slate-800 px-2.5 py-1">
           <span className="h-2.5 w-2.5 rounded-full" style={{ background: user.colour }} />

@@ -16,7 +16,8 @@ export function useCursorTracking(panel: RefObject<HTMLElement | null>) {
         presence.set({ cursor: inside ? { x: round(x), y: round(y) } : null });
       };
       // Left the window (no element to go to) or the tab: hide the cursor.
-      const out = (event: PointerEvent) => event.relatedTarget === null && presence.set({ cursor: null });
+      const out = (event: PointerEvent) =>
+        event.relatedTarget === null && presence.set({ cursor: null });
       const hidden = () => document.hidden && presence.set({ cursor: null });
       window.addEventListener("pointermove", move);
       window.addEventListener("pointerout", out);

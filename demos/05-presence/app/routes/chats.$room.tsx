@@ -1,5 +1,11 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/server-runtime";
-import { isRouteErrorResponse, Link, useLoaderData, useRouteError, type MetaFunction } from "@remix-run/react";
+import {
+  isRouteErrorResponse,
+  Link,
+  useLoaderData,
+  useRouteError,
+  type MetaFunction,
+} from "@remix-run/react";
 import { Composer } from "~/components/composer";
 import { ConnectionBadge } from "~/components/connection-badge";
 import { CursorPanel } from "~/components/cursors";

@@ -33,7 +33,10 @@ export class PresenceClient {
   #listeners = new Set<() => void>();
   #movers = new Set<() => void>();
 
-  constructor(room: string, readonly name: string | null) {
+  constructor(
+    room: string,
+    readonly name: string | null,
+  ) {
     this.socket = new PartySocket({ host: window.location.host, party: "presence", room });
     this.socket.binaryType = "arraybuffer";
     this.socket.addEventListener("open", this.#join); // every (re)connect: join again, cursor and all
@@ -95,7 +98,8 @@ export class PresenceClient {
   #join = () => {
     if (!this.name) return;
     this.#send({ type: "join", user: { name: this.name, colour: colourFor(this.name) } });
-    if (this.#presence.cursor || this.#presence.typing) this.#send({ type: "update", presence: this.#presence });
+    if (this.#presence.cursor || this.#presence.typing)
+      this.#send({ type: "update", presence: this.#presence });
   };
 
   #offline = () => this.socket.close();
@@ -103,7 +107,8 @@ export class PresenceClient {
 
   #send(message: ClientMessage) {
     // Never queued while offline: the join on reconnect sends the latest presence instead.
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(encode(ClientMessageSchema, message));
+    if (this.socket.readyState === WebSocket.OPEN)
+      this.socket.send(encode(ClientMessageSchema, message));
   }
 
   #apply(message: ServerMessage) {
@@ -123,7 +128,11 @@ export class PresenceClient {
     }
     for (const listener of this.#movers) listener();
     if (!listChanged) return;
-    this.#list = [...this.people].map(([key, person]) => ({ ...person, key, you: key === this.you }));
+    this.#list = [...this.people].map(([key, person]) => ({
+      ...person,
+      key,
+      you: key === this.you,
+    }));
     for (const listener of this.#listeners) listener();
   }
 }
