@@ -5,6 +5,8 @@ import { spawn } from "node:child_process";
 
 /** @type {[string, string[]][]} */
 const steps = [
+  ["format (Prettier)", ["node_modules/prettier/bin/prettier.cjs", "--check", "."]],
+  ["lint (ESLint)", ["node_modules/eslint/bin/eslint.js", "."]],
   ["type-check (working copy, tools, tests)", ["node_modules/typescript/bin/tsc", "-p", "."]],
   ["unit tests", ["--experimental-websocket", "--test", "scripts/"]],
   ["stages are consistent", ["scripts/stage", "check"]],
@@ -23,7 +25,9 @@ for (const [title, args] of steps) {
   if (status !== 0) failedSteps.push(title);
 }
 if (failedSteps.length) console.log(`\n✖ failed: ${failedSteps.join("; ")}`);
-console.log(`\ntests: ${passed} passed, ${failed + (failedSteps.length && !failed ? 1 : 0)} failed`);
+console.log(
+  `\ntests: ${passed} passed, ${failed + (failedSteps.length && !failed ? 1 : 0)} failed`,
+);
 process.exitCode = failedSteps.length ? 1 : 0;
 
 /** Runs node with `args`, showing its output as it comes and keeping a copy. @param {string[]} args */
