@@ -1,11 +1,11 @@
 // @ts-check
 // The command handlers: each calls the core and turns its result into lines to print.
 import { checkRepo } from "./check.js";
-import { diffTrees } from "./diff.js";
 import { StageError } from "./errors.js";
 import { countChanges } from "./fs-tree.js";
 import { buildBranches } from "./git-branches.js";
 import { saveEdits } from "./save.js";
+import { diffTrees, formatDiff, formatStat, matcher } from "./stage-diff.js";
 import { exportStage } from "./standalone.js";
 import { materialize, previousStage, readNotes, resolveStage } from "./stages.js";
 import { goToStage, restoreBackup } from "./switch.js";
@@ -93,23 +93,52 @@ export function restore(repo) {
   };
 }
 
-/** @type {Run} */
+/**
+ * `diff [<a>] [<b>] [<path>...]`: up to two stage refs, then path filters. `diff` = this stage's
+ * change, `diff N` = N-1 to N, `diff A B`; the files come in the order of the later stages' notes.
+ * @type {Run}
+ */
 export function diff(repo, args, flags) {
+  const refs = [];
+  while (refs.length < 2 && refs.length < args.length && looksLikeStage(repo, args[refs.length]))
+    refs.push(args[refs.length]);
+  const paths = args.slice(refs.length).map((p) => p.replace(/\\/g, "/").replace(/^\.\//, ""));
   const [a, b] =
-    args.length === 2
-      ? args.map((ref) => resolveStage(repo, ref))
+    refs.length === 2
+      ? refs.map((ref) => resolveStage(repo, ref))
       : (() => {
-          const to = args[0] ? resolveStage(repo, args[0]) : readStatus(repo).stage;
+          const to = refs[0] ? resolveStage(repo, refs[0]) : readStatus(repo).stage;
           return [previousStage(repo, to), to];
         })();
-  const color = flags["no-color"] ? false : flags.color || flags.colorByDefault;
-  const text = diffTrees(materialize(repo, a), materialize(repo, b), { color });
+  const before = materialize(repo, a);
+  const after = materialize(repo, b);
+  const order = repo.stages.filter((s) => s.n > (a?.n ?? 0) && s.n <= b.n).flatMap((s) => s.order);
+  const { files, testsLeftOut } = diffTrees(before, after, { order, paths, tests: flags.tests });
   const from = a ? `stage ${a.n}` : "nothing";
+  const everyPath = [...new Set([...before.keys(), ...after.keys()])];
+  const lost = paths.find((p) => !everyPath.some(matcher([p])));
+  if (lost)
+    throw new StageError(
+      `no file of ${from} or stage ${b.n} matches "${lost}"; give a folder or a file, e.g. party/ or app/routes/`,
+      "NO_SUCH_PATH",
+    );
+  const tests = testsLeftOut
+    ? [`left out ${count(testsLeftOut, "test file")}; --tests shows them`]
+    : [];
+  if (!files.length) {
+    const where = paths.length ? ` in ${paths.join(" ")}` : "";
+    return { out: [`No differences between ${from} and stage ${b.n}${where}`], err: tests };
+  }
+  const color = flags["no-color"] ? false : flags.color || flags.colorByDefault;
   return {
-    out: [text ? text.replace(/\n$/, "") : `No differences between ${from} and stage ${b?.n}`],
-    err: [],
+    out: flags.stat ? formatStat(files, { color }) : formatDiff(files, { color }),
+    err: tests,
   };
 }
+
+/** Stage refs come before path filters: digits, or a stage's name or folder. @param {Repo} repo @param {string} arg */
+const looksLikeStage = (repo, arg) =>
+  /^\d+$/.test(arg) || repo.stages.some((s) => s.name === arg || s.id === arg);
 
 /** @type {Run} */
 export function notes(repo, [ref]) {
@@ -124,7 +153,7 @@ export function notes(repo, [ref]) {
 }
 
 /** @type {Run} */
-export function save(repo) {
+export function save(repo, _args, flags) {
   const {
     stage,
     edits,
@@ -134,8 +163,10 @@ export function save(repo) {
     deleted,
     removedAdded,
     removedDropped,
+    updates,
     warnings,
-  } = saveEdits(repo);
+    conflict,
+  } = saveEdits(repo, { forward: !flags["no-forward"] });
   const where = `demos/${stage.id}`;
   const lines = [
     ...created.map((p) => `+ ${where}/${p}`),
@@ -145,24 +176,54 @@ export function save(repo) {
     ...removedAdded.map((p) => `+ ${where}/removed.txt: ${p}`),
     ...removedDropped.map((p) => `- ${where}/removed.txt: ${p}`),
   ];
+  const carried = updates.map(({ stage: later, path, how }) =>
+    how === "merged"
+      ? `~ demos/${later.id}/${path} (carried from stage ${stage.n})`
+      : how === "unneeded"
+        ? `- demos/${later.id}/${path} (now the same as stage ${later.n - 1}'s)`
+        : `- demos/${later.id}/removed.txt: ${path} (stage ${later.n - 1} no longer has it)`,
+  );
+  if (conflict)
+    return {
+      out: [...lines, ...carried],
+      err: [
+        ...warnings,
+        `stage ${conflict.stage.n} changed the same lines: fix the markers in ${conflict.path}, then run scripts/stage check`,
+      ],
+      code: 1,
+    };
   if (!lines.length)
     return { out: [`Nothing to save: ${where} already matches the working copy`], err: warnings };
-  const summary = `Saved ${count(countChanges(edits), "edited file")} into stage ${stage.n}. Next: scripts/stage check`;
-  return { out: [...lines, "", summary], err: warnings };
+  const stages = [...new Set(updates.map((u) => u.stage.n))];
+  const into = stages.length
+    ? ` and carried into stage${stages.length === 1 ? "" : "s"} ${stages.join(", ")}`
+    : "";
+  const summary = `Saved ${count(countChanges(edits), "edited file")} into stage ${stage.n}${into}. Next: scripts/stage check`;
+  return { out: [...lines, ...carried, "", summary], err: warnings };
 }
 
 /** @type {Run} */
 export function check(repo) {
-  const problems = checkRepo(repo);
+  const { problems, sizes } = checkRepo(repo);
+  const width = Math.max(...sizes.map(({ stage }) => stage.name.length));
+  const rows = sizes.map(({ stage, size }) => {
+    const lines = `${String(size.lines).padStart(4)} diff lines (+${size.added} -${size.removed})`;
+    const target = stage.maxDiffLines ? `, target ${stage.maxDiffLines}` : "";
+    const widest = `widest line ${size.widest.width}`;
+    const limit = repo.maxLineWidth ? `, target ${repo.maxLineWidth}` : "";
+    return `${String(stage.n).padStart(2)}  ${stage.name.padEnd(width)}  ${lines}${target}; ${widest}${limit}`;
+  });
+  const table = rows.length ? [...rows, ""] : [];
   if (problems.length)
     return {
-      out: [],
+      out: table,
       err: [...problems, `check found ${count(problems.length, "problem")}`],
       code: 1,
     };
   const stage = readStatus(repo).stage;
   return {
     out: [
+      ...table,
       `OK: ${repo.stages.length} stages, minimal overlays, working copy at stage ${stage.n} with no edits`,
     ],
     err: [],
