@@ -12,7 +12,12 @@ import { findRoot, openRepo, stageChoices } from "./stages.js";
  */
 /** What a command prints: `out` to stdout, `err` to stderr (each line prefixed "stage: "). */
 /** @typedef {{ out: string[], err: string[], code?: number }} Output */
-/** @typedef {{ args: string[], options?: string[], summary: string, run: (repo: Repo, args: string[], flags: Flags & { colorByDefault: boolean }) => Output }} Command */
+/**
+ * @typedef {{
+ *   args: string[], options?: string[], summary: string,
+ *   run: (repo: Repo, args: string[], flags: Flags & { colorByDefault: boolean }) => Output | Promise<Output>
+ * }} Command
+ */
 
 /** node:util parseArgs options; `help` says what each is for. */
 export const OPTIONS = {
@@ -98,7 +103,7 @@ export const COMMANDS = {
 
 /**
  * Runs one command line. Throws StageError for bad input; everything else is in the Output.
- * @param {string[]} positionals @param {Flags} flags @param {{ cwd: string, colorByDefault: boolean }} env @returns {Output}
+ * @param {string[]} positionals @param {Flags} flags @param {{ cwd: string, colorByDefault: boolean }} env @returns {Output | Promise<Output>}
  */
 export function run(positionals, flags, { cwd, colorByDefault }) {
   if (flags.help) return { out: [help()], err: [] };

@@ -1,11 +1,9 @@
 // @ts-check
 // The command handlers: each calls the core and turns its result into lines to print.
-import { checkRepo } from "./check.js";
 import { StageError } from "./errors.js";
 import { countChanges } from "./fs-tree.js";
 import { buildBranches } from "./git-branches.js";
 import { saveEdits } from "./save.js";
-import { diffTrees, formatDiff, formatStat, matcher } from "./stage-diff.js";
 import { exportStage } from "./standalone.js";
 import { materialize, previousStage, readNotes, resolveStage } from "./stages.js";
 import { goToStage, restoreBackup } from "./switch.js";
@@ -14,6 +12,7 @@ import { readStatus } from "./working-copy.js";
 /** @typedef {import('./stages.js').Repo} Repo */
 /** @typedef {import('./stages.js').Stage} Stage */
 /** @typedef {import('./cli.js').Command['run']} Run */
+/** @typedef {import('./cli.js').Output} Output */
 
 /** "Stage 2: a shared chat room" -> "a shared chat room" for tables that already show the number. @param {Stage} stage */
 const shortTitle = (stage) => stage.title.replace(/^Stage \d+:\s*/, "");
@@ -96,9 +95,12 @@ export function restore(repo) {
 /**
  * `diff [<a>] [<b>] [<path>...]`: up to two stage refs, then path filters. `diff` = this stage's
  * change, `diff N` = N-1 to N, `diff A B`; the files come in the order of the later stages' notes.
- * @type {Run}
+ * @param {Repo} repo @param {string[]} args @param {Parameters<Run>[2]} flags @returns {Promise<Output>}
  */
-export function diff(repo, args, flags) {
+export async function diff(repo, args, flags) {
+  // Imported here, not at the top: the diff package takes ~20 ms to load, and a stage switch
+  // (what a presenter waits for) does not need it.
+  const { diffTrees, formatDiff, formatStat, matcher } = await import("./stage-diff.js");
   const refs = [];
   while (refs.length < 2 && refs.length < args.length && looksLikeStage(repo, args[refs.length]))
     refs.push(args[refs.length]);
@@ -202,8 +204,9 @@ export function save(repo, _args, flags) {
   return { out: [...lines, ...carried, "", summary], err: warnings };
 }
 
-/** @type {Run} */
-export function check(repo) {
+/** @param {Repo} repo @returns {Promise<Output>} */
+export async function check(repo) {
+  const { checkRepo } = await import("./check.js"); // loads the diff package: see diff()
   const { problems, sizes } = checkRepo(repo);
   const width = Math.max(...sizes.map(({ stage }) => stage.name.length));
   const rows = sizes.map(({ stage, size }) => {

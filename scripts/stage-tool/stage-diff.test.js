@@ -1,7 +1,13 @@
 // @ts-check
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { STAGES, stage, withFixture } from "./fixture.js";
+import { listStages } from "./index.js";
+
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
 
 /** The fixture with a unit test beside the party code in stage 2, and story orders for 2 and 3. */
 const WITH_TESTS = {
@@ -187,4 +193,23 @@ describe("diff", { concurrency: true }, () => {
       );
     }),
   );
+
+  test("the real stages: stage 2's diff opens on the chat room party", async () => {
+    const { code, stdout } = await stage(REPO, ["diff", "1", "2", "--stat"]);
+    assert.equal(code, 0);
+    assert.match(stdout, /^ party\/chatroom(\.schema)?\.ts /);
+  });
+
+  test("the real stages: every diff command the notes put on screen shows something", async () => {
+    for (const { id } of listStages(REPO)) {
+      const notes = readFileSync(join(REPO, "demos", id, "README.md"), "utf8");
+      const commands = [...notes.matchAll(/`scripts\/stage (diff [^`]*)`/g)].map((m) => m[1]);
+      assert.ok(commands.length, `demos/${id}/README.md names the diff commands to show`);
+      for (const command of commands) {
+        const { code, stdout, stderr } = await stage(REPO, command.split(" "));
+        assert.equal(code, 0, `scripts/stage ${command}: ${stderr}`);
+        assert.match(stdout, /^\+\+\+ b\//m, `scripts/stage ${command} shows a change`);
+      }
+    }
+  });
 });
