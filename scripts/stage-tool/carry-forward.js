@@ -77,7 +77,9 @@ export function carryForward(repo, stage, bases) {
       const labels = [
         `stage ${later.n}`,
         `stage ${later.n - 1} before`,
-        `stage ${later.n - 1} with the fix from stage ${stage.n}`,
+        later.n - 1 === stage.n
+          ? `stage ${stage.n} with the fix`
+          : `stage ${later.n - 1} with the fix from stage ${stage.n}`,
       ];
       const { merged, conflicts } = mergeFile(ours, base, theirs, labels);
       if (conflicts) {

@@ -293,4 +293,32 @@ describe("save carries a fix forward into later stages' own copies", { concurren
       },
     ),
   );
+
+  test(
+    "a conflict at stage 3 stops there: stage 5's own copy is named, not touched",
+    withFixture(
+      async (root) => {
+        await stage(root, ["2"]);
+        writeFileSync(join(root, "party/chatroom.ts"), FIX(ROOM));
+        const result = await stage(root, ["save"]);
+        assert.equal(result.code, 1);
+        assert.deepEqual(result.stderr.trimEnd().split("\n"), [
+          "stage: stage 5 has its own party/chatroom.ts and was not updated; port the change there by hand",
+          "stage: stage 3 changed the same lines: fix the markers in demos/03-ai-replies/party/chatroom.ts, then run scripts/stage check",
+        ]);
+        assert.match(
+          read(root, "demos/03-ai-replies/party/chatroom.ts"),
+          /^>>>>>>> stage 2 with the fix$/m,
+        );
+        assert.equal(read(root, "demos/05-presence/party/chatroom.ts"), ROOM_5);
+      },
+      {
+        ...chain(),
+        "03-ai-replies": {
+          "README.md": "# Stage 3\n",
+          "party/chatroom.ts": edit(ROOM_3, "limit = 10;", "limit = 30;"),
+        },
+      },
+    ),
+  );
 });
