@@ -124,6 +124,16 @@ const sameBytes = (a, b) => (a && b ? a.equals(b) : a === b);
 /** git's test: a NUL byte in the first 8000 bytes. @param {Buffer} bytes */
 const isBinary = (bytes) => bytes.subarray(0, 8000).includes(0);
 
+/** Fails before save writes anything when git, needed for the merges, is missing. */
+export function requireGit() {
+  const result = spawnSync("git", ["--version"]);
+  if (result.error || result.status !== 0)
+    throw new StageError(
+      "git not found on PATH, and save merges with git merge-file; install git, or save with --no-forward and port the change by hand",
+      "NO_GIT",
+    );
+}
+
 /**
  * `git merge-file -p ours base theirs`: the merge, with standard conflict markers where both
  * sides changed the same lines. @param {Buffer} ours @param {Buffer} base @param {Buffer} theirs

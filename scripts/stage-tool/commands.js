@@ -105,13 +105,7 @@ export async function diff(repo, args, flags) {
   while (refs.length < 2 && refs.length < args.length && looksLikeStage(repo, args[refs.length]))
     refs.push(args[refs.length]);
   const paths = args.slice(refs.length).map((p) => p.replace(/\\/g, "/").replace(/^\.\//, ""));
-  const [a, b] =
-    refs.length === 2
-      ? refs.map((ref) => resolveStage(repo, ref))
-      : (() => {
-          const to = refs[0] ? resolveStage(repo, refs[0]) : readStatus(repo).stage;
-          return [previousStage(repo, to), to];
-        })();
+  const [a, b] = stagesToCompare(repo, refs);
   const before = materialize(repo, a);
   const after = materialize(repo, b);
   const order = repo.stages.filter((s) => s.n > (a?.n ?? 0) && s.n <= b.n).flatMap((s) => s.order);
@@ -136,6 +130,13 @@ export async function diff(repo, args, flags) {
     out: flags.stat ? formatStat(files, { color }) : formatDiff(files, { color }),
     err: tests,
   };
+}
+
+/** `diff A B`, `diff N` (N-1 to N), or `diff` (the current stage's change). @param {Repo} repo @param {string[]} refs */
+function stagesToCompare(repo, refs) {
+  if (refs.length === 2) return refs.map((ref) => resolveStage(repo, ref));
+  const to = refs[0] ? resolveStage(repo, refs[0]) : readStatus(repo).stage;
+  return [previousStage(repo, to), to];
 }
 
 /** Stage refs come before path filters: digits, or a stage's name or folder. @param {Repo} repo @param {string} arg */

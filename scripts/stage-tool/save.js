@@ -1,5 +1,5 @@
 // @ts-check
-import { carryForward, snapshotBases } from "./carry-forward.js";
+import { carryForward, requireGit, snapshotBases } from "./carry-forward.js";
 import { StageError } from "./errors.js";
 import { compareTrees, countChanges, removeFile, writeFile } from "./fs-tree.js";
 import {
@@ -30,6 +30,7 @@ export function saveEdits(repo, { forward = true } = {}) {
   const workingCopy = readWorkingCopy(repo);
   const edits = compareTrees(materialize(repo, stage), workingCopy);
   const overlay = readOverlay(repo, stage);
+  if (forward && laterOverrides(repo, stage, edits).length) requireGit();
 
   const wanted = new Map(
     [...workingCopy].filter(([path, bytes]) => !base.get(path)?.equals(bytes)),
