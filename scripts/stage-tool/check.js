@@ -8,7 +8,7 @@ import {
   readNotes,
   readOverlay,
 } from "./stages.js";
-import { diffTrees, measure } from "./stage-diff.js";
+import { diffTrees, matcher, measure } from "./stage-diff.js";
 import { readStatus } from "./working-copy.js";
 
 /** @typedef {import('./stages.js').Repo} Repo */
@@ -67,6 +67,12 @@ export function checkRepo(repo) {
       const current = materialize(repo, stage);
       const { files: changed } = diffTrees(previous, current);
       const size = measure(changed, repo.maxLineWidth ?? Infinity);
+      const { files: all } = diffTrees(previous, current, { tests: true });
+      for (const pattern of stage.order)
+        if (!all.some((file) => matcher([pattern])(file.path)))
+          problems.push(
+            `demos/stages.json: stage ${stage.n}'s order lists "${pattern}", which its diff does not touch; fix the path or drop it`,
+          );
       sizes.push({ stage, size });
       problems.push(...overTarget(repo, stage, size));
       previous = current;

@@ -96,7 +96,7 @@ describe("check", { concurrency: true }, () => {
   );
 
   test(
-    "names leftover conflict markers and settings for a stage that does not exist",
+    "names leftover conflict markers, settings for a stage that does not exist, and stale orders",
     withFixture(
       async (root) => {
         writeFileSync(
@@ -108,11 +108,12 @@ describe("check", { concurrency: true }, () => {
         assert.deepEqual(result.stderr.trimEnd().split("\n"), [
           'stage: demos/stages.json has settings for "07-gone", which demos/ lacks; rename the key to a stage folder',
           "stage: demos/03-ai-replies/party/ai.ts has conflict markers (<<<<<<< ... >>>>>>>); keep what both sides need and delete the markers",
-          "stage: check found 2 problems",
+          'stage: demos/stages.json: stage 3\'s order lists "app/gone.ts", which its diff does not touch; fix the path or drop it',
+          "stage: check found 3 problems",
         ]);
       },
       STAGES,
-      { stages: { "07-gone": { order: ["party/"] } } },
+      { stages: { "07-gone": { order: ["party/"] }, "03-ai-replies": { order: ["app/gone.ts"] } } },
     ),
   );
 });
