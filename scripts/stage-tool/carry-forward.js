@@ -85,10 +85,10 @@ export function carryForward(repo, stage, bases) {
       if (conflicts) {
         writeFile(later.dir, path, merged);
         forgetCache(repo);
-        for (const after of repo.stages.filter((s) => s.n > later.n))
-          for (const own of changed.filter((p) => readOverlay(repo, after).files.has(p)))
+        for (const next of repo.stages.filter((s) => s.n > later.n))
+          for (const own of changed.filter((p) => readOverlay(repo, next).files.has(p)))
             warnings.push(
-              `stage ${after.n} has its own ${own} and was not updated; port the change there by hand`,
+              `stage ${next.n} has its own ${own} and was not updated; port the change there by hand`,
             );
         return { updates, warnings, conflict: { stage: later, path: `${where}/${path}` } };
       }
