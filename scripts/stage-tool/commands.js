@@ -1,7 +1,5 @@
 // @ts-check
 // The command handlers: each calls the core and turns its result into lines to print.
-import { checkRepo } from "./check.js";
-import { diffTrees } from "./diff.js";
 import { StageError } from "./errors.js";
 import { countChanges } from "./fs-tree.js";
 import { buildBranches } from "./git-branches.js";
@@ -14,6 +12,7 @@ import { readStatus } from "./working-copy.js";
 /** @typedef {import('./stages.js').Repo} Repo */
 /** @typedef {import('./stages.js').Stage} Stage */
 /** @typedef {import('./cli.js').Command['run']} Run */
+/** @typedef {import('./cli.js').Output} Output */
 
 /** "Stage 2: a shared chat room" -> "a shared chat room" for tables that already show the number. @param {Stage} stage */
 const shortTitle = (stage) => stage.title.replace(/^Stage \d+:\s*/, "");
@@ -93,23 +92,56 @@ export function restore(repo) {
   };
 }
 
-/** @type {Run} */
-export function diff(repo, args, flags) {
-  const [a, b] =
-    args.length === 2
-      ? args.map((ref) => resolveStage(repo, ref))
-      : (() => {
-          const to = args[0] ? resolveStage(repo, args[0]) : readStatus(repo).stage;
-          return [previousStage(repo, to), to];
-        })();
-  const color = flags["no-color"] ? false : flags.color || flags.colorByDefault;
-  const text = diffTrees(materialize(repo, a), materialize(repo, b), { color });
+/**
+ * `diff [<a>] [<b>] [<path>...]`: up to two stage refs, then path filters. `diff` = this stage's
+ * change, `diff N` = N-1 to N, `diff A B`; the files come in the order of the later stages' notes.
+ * @param {Repo} repo @param {string[]} args @param {Parameters<Run>[2]} flags @returns {Promise<Output>}
+ */
+export async function diff(repo, args, flags) {
+  // Imported here, not at the top: the diff package takes ~20 ms to load, and a stage switch
+  // (what a presenter waits for) does not need it.
+  const { diffTrees, formatDiff, formatStat, matcher } = await import("./stage-diff.js");
+  const refs = [];
+  while (refs.length < 2 && refs.length < args.length && looksLikeStage(repo, args[refs.length]))
+    refs.push(args[refs.length]);
+  const paths = args.slice(refs.length).map((p) => p.replace(/\\/g, "/").replace(/^\.\//, ""));
+  const [a, b] = stagesToCompare(repo, refs);
+  const before = materialize(repo, a);
+  const after = materialize(repo, b);
+  const order = repo.stages.filter((s) => s.n > (a?.n ?? 0) && s.n <= b.n).flatMap((s) => s.order);
+  const { files, testsLeftOut } = diffTrees(before, after, { order, paths, tests: flags.tests });
   const from = a ? `stage ${a.n}` : "nothing";
+  const everyPath = [...new Set([...before.keys(), ...after.keys()])];
+  const lost = paths.find((p) => !everyPath.some(matcher([p])));
+  if (lost)
+    throw new StageError(
+      `no file of ${from} or stage ${b.n} matches "${lost}"; give a folder or a file, e.g. party/ or app/routes/`,
+      "NO_SUCH_PATH",
+    );
+  const tests = testsLeftOut
+    ? [`left out ${count(testsLeftOut, "test file")}; --tests shows them`]
+    : [];
+  if (!files.length) {
+    const where = paths.length ? ` in ${paths.join(" ")}` : "";
+    return { out: [`No differences between ${from} and stage ${b.n}${where}`], err: tests };
+  }
+  const color = flags["no-color"] ? false : flags.color || flags.colorByDefault;
   return {
-    out: [text ? text.replace(/\n$/, "") : `No differences between ${from} and stage ${b?.n}`],
-    err: [],
+    out: flags.stat ? formatStat(files, { color }) : formatDiff(files, { color }),
+    err: tests,
   };
 }
+
+/** `diff A B`, `diff N` (N-1 to N), or `diff` (the current stage's change). @param {Repo} repo @param {string[]} refs */
+function stagesToCompare(repo, refs) {
+  if (refs.length === 2) return refs.map((ref) => resolveStage(repo, ref));
+  const to = refs[0] ? resolveStage(repo, refs[0]) : readStatus(repo).stage;
+  return [previousStage(repo, to), to];
+}
+
+/** Stage refs come before path filters: digits, or a stage's name or folder. @param {Repo} repo @param {string} arg */
+const looksLikeStage = (repo, arg) =>
+  /^\d+$/.test(arg) || repo.stages.some((s) => s.name === arg || s.id === arg);
 
 /** @type {Run} */
 export function notes(repo, [ref]) {
@@ -124,7 +156,7 @@ export function notes(repo, [ref]) {
 }
 
 /** @type {Run} */
-export function save(repo) {
+export function save(repo, _args, flags) {
   const {
     stage,
     edits,
@@ -134,8 +166,10 @@ export function save(repo) {
     deleted,
     removedAdded,
     removedDropped,
+    updates,
     warnings,
-  } = saveEdits(repo);
+    conflict,
+  } = saveEdits(repo, { forward: !flags["no-forward"] });
   const where = `demos/${stage.id}`;
   const lines = [
     ...created.map((p) => `+ ${where}/${p}`),
@@ -145,24 +179,55 @@ export function save(repo) {
     ...removedAdded.map((p) => `+ ${where}/removed.txt: ${p}`),
     ...removedDropped.map((p) => `- ${where}/removed.txt: ${p}`),
   ];
+  const carried = updates.map(({ stage: later, path, how }) =>
+    how === "merged"
+      ? `~ demos/${later.id}/${path} (carried from stage ${stage.n})`
+      : how === "unneeded"
+        ? `- demos/${later.id}/${path} (now the same as stage ${later.n - 1}'s)`
+        : `- demos/${later.id}/removed.txt: ${path} (stage ${later.n - 1} no longer has it)`,
+  );
+  if (conflict)
+    return {
+      out: [...lines, ...carried],
+      err: [
+        ...warnings,
+        `stage ${conflict.stage.n} changed the same lines: fix the markers in ${conflict.path}, then run scripts/stage check`,
+      ],
+      code: 1,
+    };
   if (!lines.length)
     return { out: [`Nothing to save: ${where} already matches the working copy`], err: warnings };
-  const summary = `Saved ${count(countChanges(edits), "edited file")} into stage ${stage.n}. Next: scripts/stage check`;
-  return { out: [...lines, "", summary], err: warnings };
+  const stages = [...new Set(updates.map((u) => u.stage.n))];
+  const into = stages.length
+    ? ` and carried into stage${stages.length === 1 ? "" : "s"} ${stages.join(", ")}`
+    : "";
+  const summary = `Saved ${count(countChanges(edits), "edited file")} into stage ${stage.n}${into}. Next: scripts/stage check`;
+  return { out: [...lines, ...carried, "", summary], err: warnings };
 }
 
-/** @type {Run} */
-export function check(repo) {
-  const problems = checkRepo(repo);
+/** @param {Repo} repo @returns {Promise<Output>} */
+export async function check(repo) {
+  const { checkRepo } = await import("./check.js"); // loads the diff package: see diff()
+  const { problems, sizes } = checkRepo(repo);
+  const width = Math.max(...sizes.map(({ stage }) => stage.name.length));
+  const rows = sizes.map(({ stage, size }) => {
+    const lines = `${String(size.lines).padStart(4)} diff lines (+${size.added} -${size.removed})`;
+    const target = stage.maxDiffLines ? `, target ${stage.maxDiffLines}` : "";
+    const widest = `widest line ${size.widest.width}`;
+    const limit = repo.maxLineWidth ? `, target ${repo.maxLineWidth}` : "";
+    return `${String(stage.n).padStart(2)}  ${stage.name.padEnd(width)}  ${lines}${target}; ${widest}${limit}`;
+  });
+  const table = rows.length ? [...rows, ""] : [];
   if (problems.length)
     return {
-      out: [],
+      out: table,
       err: [...problems, `check found ${count(problems.length, "problem")}`],
       code: 1,
     };
   const stage = readStatus(repo).stage;
   return {
     out: [
+      ...table,
       `OK: ${repo.stages.length} stages, minimal overlays, working copy at stage ${stage.n} with no edits`,
     ],
     err: [],

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { remove, snapshot, stage, withFixture } from "./fixture.js";
+import { read, remove, snapshot, stage, withFixture } from "./fixture.js";
 
 /**
  * Runs the CLI expecting failure: exit 1, one `stage: ` line on stderr that matches, nothing changed on disk.
@@ -86,6 +86,55 @@ describe("errors: exit 1, one line naming the fix, nothing written", { concurren
         ),
       ),
     ),
+  );
+
+  test(
+    "missing git for a save that must merge into a later stage",
+    withFixture((root) =>
+      withTempDir("stage-empty-path-", async (empty) => {
+        await stage(root, ["2"]);
+        writeFileSync(
+          join(root, "party/chatroom.ts"),
+          "export class ChatRoomServer { fixed = 1 }\n",
+        );
+        await fails(
+          root,
+          ["save"],
+          /^stage: git not found on PATH, and save merges with git merge-file; install git, or save with --no-forward and port the change by hand$/,
+          { PATH: empty },
+        );
+      }),
+    ),
+  );
+
+  test(
+    "a broken demos/stages.json names the setting to fix",
+    withFixture(async (root) => {
+      const config = JSON.parse(read(root, "demos/stages.json"));
+      writeFileSync(
+        join(root, "demos/stages.json"),
+        JSON.stringify({ ...config, stages: { "02-chat-room": { order: "party/" } } }),
+      );
+      await fails(
+        root,
+        ["diff"],
+        /^stage: demos\/stages\.json: "stages"\."02-chat-room"\.order must be a list of paths or globs$/,
+      );
+      writeFileSync(
+        join(root, "demos/stages.json"),
+        JSON.stringify({ ...config, stages: { "02-chat-room": { maxLines: 3 } } }),
+      );
+      await fails(
+        root,
+        ["check"],
+        /has unknown setting "maxLines"; expected "order" or "maxDiffLines"$/,
+      );
+      writeFileSync(
+        join(root, "demos/stages.json"),
+        JSON.stringify({ ...config, maxLineWidth: "100" }),
+      );
+      await fails(root, ["check"], /"maxLineWidth" must be a positive whole number$/);
+    }),
   );
 
   test(

@@ -49,12 +49,14 @@ export const STAGES = {
  * Creates a fixture repo whose working copy is at the last stage (like the real repo)
  * and returns its root. Remove it with `rmSync(root, { recursive: true })`.
  * @param {Record<string, Record<string, string | Buffer>>} [stages]
+ * @param {Record<string, unknown>} [settings] more of demos/stages.json ("stages", "maxLineWidth")
  */
-export function makeFixture(stages = STAGES) {
+export function makeFixture(stages = STAGES, settings = {}) {
   const root = mkdtempSync(join(tmpdir(), "stage-test-"));
   const config = {
     workingCopy: WORKING_COPY,
     projectFiles: ["package.json", ".gitignore", "public", "not-there.config.js"],
+    ...settings,
   };
   writeFile(root, "demos/stages.json", Buffer.from(JSON.stringify(config, null, 2)));
   writeFile(root, "package.json", Buffer.from('{ "name": "fixture", "private": true }\n'));
@@ -87,15 +89,21 @@ export function stage(cwd, args, env = {}) {
   );
 }
 
-/** Wraps a test body so it gets its own fixture repo, removed afterwards. @param {(root: string) => Promise<void>} body */
-export const withFixture = (body) => async () => {
-  const root = makeFixture();
-  try {
-    await body(root);
-  } finally {
-    remove(root);
-  }
-};
+/**
+ * Wraps a test body so it gets its own fixture repo, removed afterwards.
+ * @param {(root: string) => Promise<void>} body
+ * @param {Parameters<typeof makeFixture>} fixture other stages or settings than the default
+ */
+export const withFixture =
+  (body, ...fixture) =>
+  async () => {
+    const root = makeFixture(...fixture);
+    try {
+      await body(root);
+    } finally {
+      remove(root);
+    }
+  };
 
 /** The working-copy files of `root` (degit's `compare` style: exact paths and bytes). @param {string} root */
 export const workingCopy = (root) =>

@@ -1,6 +1,5 @@
 // @ts-check
-import { rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { carryForward, requireGit, snapshotBases } from "./carry-forward.js";
 import { StageError } from "./errors.js";
 import { compareTrees, countChanges, removeFile, writeFile } from "./fs-tree.js";
 import {
@@ -10,7 +9,7 @@ import {
   previousStage,
   readBytes,
   readOverlay,
-  readRemoved,
+  writeRemoved,
 } from "./stages.js";
 import { currentStage, readWorkingCopy } from "./working-copy.js";
 
@@ -20,15 +19,18 @@ import { currentStage, readWorkingCopy } from "./working-copy.js";
 /**
  * Writes the working copy into the current stage's folder as a minimal overlay:
  * a file is in the folder only if it differs from the previous stage, and removed.txt
- * lists exactly the previous stage's files that the working copy lacks.
- * @param {Repo} repo
+ * lists exactly the previous stage's files that the working copy lacks. Then, unless
+ * `forward` is false, carries the change into later stages' own copies (carry-forward.js).
+ * @param {Repo} repo @param {{ forward?: boolean }} [options]
  */
-export function saveEdits(repo) {
+export function saveEdits(repo, { forward = true } = {}) {
   const stage = currentStage(repo);
+  const bases = forward ? snapshotBases(repo, stage) : new Map();
   const base = materialize(repo, previousStage(repo, stage));
   const workingCopy = readWorkingCopy(repo);
   const edits = compareTrees(materialize(repo, stage), workingCopy);
   const overlay = readOverlay(repo, stage);
+  if (forward && laterOverrides(repo, stage, edits).length) requireGit();
 
   const wanted = new Map(
     [...workingCopy].filter(([path, bytes]) => !base.get(path)?.equals(bytes)),
@@ -50,6 +52,9 @@ export function saveEdits(repo) {
       `internal error: demos/${stage.id} does not reproduce the working copy after saving; run scripts/stage check`,
       "SAVE_MISMATCH",
     );
+  const carried = forward
+    ? carryForward(repo, stage, bases)
+    : { updates: [], warnings: laterOverrides(repo, stage, edits), conflict: null };
   return {
     stage,
     edits,
@@ -59,7 +64,7 @@ export function saveEdits(repo) {
     deleted: drop.filter((path) => !workingCopy.has(path)),
     removedAdded: removed.added,
     removedDropped: removed.dropped,
-    warnings: laterOverrides(repo, stage, edits),
+    ...carried,
   };
 }
 
@@ -80,13 +85,6 @@ function planRemoved(old, base, workingCopy) {
   const added = entries.filter((e) => !old.includes(e));
   const dropped = old.filter((e) => !entries.includes(e));
   return { entries, added, dropped, changed: added.length + dropped.length > 0 };
-}
-
-/** Rewrites removed.txt, keeping its comments; deletes it when nothing is removed. @param {string} dir @param {string[]} entries */
-function writeRemoved(dir, entries) {
-  const file = join(dir, "removed.txt");
-  if (!entries.length) return rmSync(file, { force: true });
-  writeFileSync(file, [...readRemoved(dir).comments, ...entries].join("\n") + "\n");
 }
 
 /** Later stages with their own copy of (or a removal of) an edited file: the edit won't reach them. @param {Repo} repo @param {Stage} stage @param {ReturnType<typeof compareTrees>} edits */

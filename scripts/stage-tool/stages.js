@@ -1,22 +1,31 @@
 // @ts-check
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { StageError } from "./errors.js";
+import ignore from "ignore";
 import { walk } from "./fs-tree.js";
-import { loadIgnore } from "./ignore.js";
 
 export const CONFIG = "demos/stages.json";
 const STAGE_DIR = /^(\d\d)-(.+)$/;
 
-/** @typedef {{ n: number, id: string, name: string, dir: string, title: string, headline: string }} Stage */
+/**
+ * A stage folder, with its settings from demos/stages.json "stages": `order` = the files of its
+ * diff in the order the notes tell them (gitignore patterns), `maxDiffLines` = its diff's size target.
+ * @typedef {{
+ *   n: number, id: string, name: string, dir: string, title: string, headline: string,
+ *   order: string[], maxDiffLines: number | null
+ * }} Stage
+ */
 /** Files a stage adds or changes (repo path -> file in the stage folder), paths it removes, and anything else found there. */
 /** @typedef {{ files: Map<string, string>, removed: string[], strays: string[] }} Overlay */
 /**
  * @typedef {{
  *   root: string, workingCopy: string[], projectFiles: string[], stages: Stage[],
- *   ignored: import('./ignore.js').Ignored, overlays: Map<number, Overlay>, bytes: Map<string, Buffer>
+ *   maxLineWidth: number | null, unknownStages: string[],
+ *   ignored: Ignored, overlays: Map<number, Overlay>, bytes: Map<string, Buffer>
  * }} Repo
  */
+/** @typedef {(rel: string, isDir: boolean) => boolean} Ignored */
 
 /** The repo root is the nearest folder at or above `cwd` holding demos/stages.json. @param {string} cwd */
 export function findRoot(cwd) {
@@ -32,10 +41,16 @@ export function findRoot(cwd) {
 
 /** @param {string} root @returns {Repo} */
 export function openRepo(root) {
+  const { settings, ...config } = readConfig(root);
+  const stages = readStages(root).map((stage) => ({
+    ...stage,
+    ...(settings.get(stage.id) ?? { order: [], maxDiffLines: null }),
+  }));
   return {
     root,
-    ...readConfig(root),
-    stages: readStages(root),
+    ...config,
+    stages,
+    unknownStages: [...settings.keys()].filter((id) => !stages.some((s) => s.id === id)),
     ignored: loadIgnore(root),
     overlays: new Map(),
     bytes: new Map(),
@@ -64,12 +79,68 @@ function readConfig(root) {
   const workingCopy = paths("workingCopy");
   if (!workingCopy.length)
     throw new StageError(`${CONFIG}: "workingCopy" lists no paths; add e.g. "app"`, "BAD_CONFIG");
-  return { workingCopy, projectFiles: paths("projectFiles") };
+  return {
+    workingCopy,
+    projectFiles: paths("projectFiles"),
+    maxLineWidth: limit(json.maxLineWidth, '"maxLineWidth"'),
+    settings: readStageSettings(json.stages ?? {}),
+  };
 }
 
-/** The stage folders demos/NN-name, in order. @param {string} root @returns {Stage[]} */
+/** "stages": { "02-chat-room": { "order": [...], "maxDiffLines": 300 } }, checked. @param {unknown} value */
+function readStageSettings(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new StageError(
+      `${CONFIG}: "stages" must map stage folders to settings, e.g. { "02-chat-room": { "order": ["party/"] } }`,
+      "BAD_CONFIG",
+    );
+  /** @type {Map<string, { order: string[], maxDiffLines: number | null }>} */
+  const settings = new Map();
+  for (const [id, entry] of Object.entries(value)) {
+    const {
+      order = [],
+      maxDiffLines,
+      ...rest
+    } = /** @type {Record<string, unknown>} */ (entry ?? {});
+    const where = `${CONFIG}: "stages"."${id}"`;
+    if (!Array.isArray(order) || order.some((p) => typeof p !== "string"))
+      throw new StageError(`${where}.order must be a list of paths or globs`, "BAD_CONFIG");
+    const unknown = Object.keys(rest);
+    if (unknown.length)
+      throw new StageError(
+        `${where} has unknown setting "${unknown[0]}"; expected "order" or "maxDiffLines"`,
+        "BAD_CONFIG",
+      );
+    settings.set(id, { order, maxDiffLines: limit(maxDiffLines, `${where}.maxDiffLines`) });
+  }
+  return settings;
+}
+
+/** An optional positive whole number. @param {unknown} value @param {string} name */
+function limit(value, name) {
+  if (value === undefined || value === null) return null;
+  if (!Number.isInteger(value) || Number(value) <= 0)
+    throw new StageError(`${CONFIG}: ${name} must be a positive whole number`, "BAD_CONFIG");
+  return Number(value);
+}
+
+/**
+ * The root .gitignore, read by the `ignore` package (git's rules, `!` included), so build output
+ * (public/build, .cache) never ends up in a stage, a backup, a branch or an export.
+ * @param {string} root @returns {Ignored}
+ */
+export function loadIgnore(root) {
+  let text = "";
+  try {
+    text = readFileSync(join(root, ".gitignore"), "utf8");
+  } catch {}
+  const rules = ignore().add(text).add("node_modules/");
+  return (rel, isDir) => rules.ignores(isDir ? `${rel}/` : rel);
+}
+
+/** The stage folders demos/NN-name, in order. @param {string} root */
 function readStages(root) {
-  /** @type {Stage[]} */
+  /** @type {Omit<Stage, "order" | "maxDiffLines">[]} */
   const stages = [];
   for (const entry of readdirSync(join(root, "demos"), { withFileTypes: true })) {
     const match = entry.isDirectory() && STAGE_DIR.exec(entry.name);
@@ -175,6 +246,13 @@ export function readRemoved(dir) {
       .filter((line) => line && !line.startsWith("#"))
       .map((p) => p.replace(/\\/g, "/").replace(/\/+$/, "")),
   };
+}
+
+/** Rewrites removed.txt, keeping its comments; deletes it when nothing is removed. @param {string} dir @param {string[]} entries */
+export function writeRemoved(dir, entries) {
+  const file = join(dir, "removed.txt");
+  if (!entries.length) return rmSync(file, { force: true });
+  writeFileSync(file, [...readRemoved(dir).comments, ...entries].join("\n") + "\n");
 }
 
 /**

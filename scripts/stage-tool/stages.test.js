@@ -1,11 +1,11 @@
 // @ts-check
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
 import { after, test } from "node:test";
 import { join } from "node:path";
 import { expectedStage, makeFixture, remove } from "./fixture.js";
 import { findRoot, listStages, materialize, StageError } from "./index.js";
-import { loadIgnore } from "./ignore.js";
-import { parseNotes } from "./stages.js";
+import { loadIgnore, parseNotes } from "./stages.js";
 
 const root = makeFixture();
 after(() => remove(root));
@@ -60,10 +60,22 @@ test('parseNotes: first "# " heading is the title, the paragraph after it the he
   assert.deepEqual(parseNotes("no heading"), { title: "", headline: "" });
 });
 
-test("the .gitignore subset keeps build output out", () => {
+test("git's ignore rules keep build output out, `!` rules included", () => {
   const ignored = loadIgnore(root);
   assert.equal(ignored("public/build", true), true);
   assert.equal(ignored("app/node_modules", true), true);
   assert.equal(ignored("public/favicon.ico", false), false);
   assert.equal(ignored("app/build", true), false); // "/public/build/" is anchored
+
+  const other = makeFixture();
+  try {
+    writeFileSync(join(other, ".gitignore"), "*.log\n!keep.log\n/cache/\n");
+    const rules = loadIgnore(other);
+    assert.equal(rules("app/debug.log", false), true);
+    assert.equal(rules("app/keep.log", false), false, "a `!` rule brings a file back");
+    assert.equal(rules("cache", true), true);
+    assert.equal(rules("cache", false), false, "a trailing / matches folders only");
+  } finally {
+    remove(other);
+  }
 });
