@@ -4,7 +4,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startApp } from "../support/stage-app.js";
+import { startApp } from "../../scripts/stage-app.js";
 import { enterRoom, expect, messages, post, test } from "./fixtures";
 
 // Only "@ai" gets a reply, so the AI spends tokens when a test asks it to and at no other time.

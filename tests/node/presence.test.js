@@ -8,8 +8,9 @@ import { once } from "node:events";
 import { createServer } from "node:http";
 import { after, before, test } from "node:test";
 import { pack } from "msgpackr";
-import { prepareStage, startApp } from "../tests/support/stage-app.js";
-import { connectPresence, waitFor } from "../tests/support/presence-socket.js";
+import { prepareStage, startApp } from "../../scripts/stage-app.js";
+import { connectPresence } from "../../scripts/presence-socket.js";
+import { waitFor } from "../../scripts/wait-for.js";
 
 /** @type {any[]} */
 const prompts = []; // the `messages` of every chat completion asked for
@@ -206,12 +207,11 @@ test(
     });
 
     // The runtime evicts a room idle for about 10 s. Any request wakes it, so look less often than that.
-    let woke = false;
-    for (let tries = 0; tries < 4 && !woke; tries++) {
-      await new Promise((resolve) => setTimeout(resolve, 12_000));
-      woke = (await status()).dropped.invalid === 0;
-    }
-    assert.ok(woke, "the room never hibernated (its memory was never reset)");
+    await waitFor(async () => (await status()).dropped.invalid === 0, {
+      message: "the room never hibernated (its memory was never reset)",
+      timeout: 50_000,
+      interval: 12_000,
+    });
 
     const late = await connectPresence(app.url, room);
     const sync = await waitFor(() => late.received.find((m) => m.type === "sync"), {
