@@ -1,6 +1,7 @@
 import usePartySocket from "partysocket/react";
 import { useState } from "react";
 import { ServerMessageSchema, type ClientMessage, type Message } from "../../party/chatroom.schema";
+import { parseJson } from "../../party/json";
 
 export type ConnectionStatus = "connecting" | "live" | "reconnecting";
 /** A message as this browser sees it: sent ones are pending until the room echoes them back. */
@@ -9,6 +10,7 @@ export type ChatMessage = Message & { pending?: boolean; error?: string };
 export function useChatRoom(room: string) {
   const [messages, setMessages] = useState<ChatMessage[]>([]);
   const [status, setStatus] = useState<ConnectionStatus>("connecting");
+  const [dropped, setDropped] = useState(0); // frames that were not valid messages
 
   const socket = usePartySocket({
     party: "chatroom",
@@ -16,7 +18,9 @@ export function useChatRoom(room: string) {
     onOpen: () => setStatus("live"),
     onClose: () => setStatus("reconnecting"),
     onMessage(event) {
-      const data = ServerMessageSchema.parse(JSON.parse(event.data));
+      const parsed = parseJson(ServerMessageSchema, event.data);
+      if (!parsed.success) return setDropped((count) => count + 1); // never breaks the page
+      const data = parsed.data;
       if (data.type === "history") {
         // The room's history, plus what this browser sent that the room has not seen yet.
         setMessages((previous) => [...data.messages, ...previous.filter((m) => m.pending)]);
@@ -42,7 +46,7 @@ export function useChatRoom(room: string) {
     socket.send(JSON.stringify({ type: "message", message } satisfies ClientMessage));
   }
 
-  return { messages, status, send };
+  return { messages, status, dropped, send };
 }
 
 function upsert(messages: ChatMessage[], message: Message): ChatMessage[] {
