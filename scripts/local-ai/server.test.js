@@ -3,11 +3,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { once } from "node:events";
 import { readFileSync } from "node:fs";
+import { setTimeout as delay } from "node:timers/promises";
 import OpenAI from "openai";
 import { createServer } from "./server.js";
 import { createNgramModel, countTokens, NGRAM_MODEL_ID } from "./ngram-model.js";
 import { BUILT_IN_CORPUS } from "./corpus.js";
-import { waitFor } from "../wait-for.js";
 
 const model = createNgramModel({ text: readFileSync(BUILT_IN_CORPUS, "utf8") });
 const question = [
@@ -32,6 +32,15 @@ async function start(t, options = {}) {
     server.close();
   });
   return { server, baseURL, client: new OpenAI({ baseURL, apiKey: "unused", maxRetries: 0 }) };
+}
+
+/** Polls until `condition` holds: for server state the client cannot see. @param {() => boolean} condition @param {string} what */
+async function waitFor(condition, what) {
+  const deadline = Date.now() + 2000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await delay(5);
+  }
 }
 
 test("a non-streaming completion returns text and usage", async (t) => {
@@ -121,10 +130,10 @@ test("a request aborted while it waits in the queue never runs", { timeout: 5000
     { ...base, max_tokens: 5 },
     { signal: controller.signal },
   );
-  await waitFor(() => server.queue.waiting === 1, { message: "the second request is queued" });
+  await waitFor(() => server.queue.waiting === 1, "the second request is queued");
   controller.abort();
   await assert.rejects(queued, /abort/i);
-  await waitFor(() => server.queue.waiting === 0, { message: "the queue is empty" });
+  await waitFor(() => server.queue.waiting === 0, "the queue is empty");
 
   for await (const _chunk of running); // let the first one finish
   assert.equal(started, 1);

@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import type { Page, WebSocketRoute } from "@playwright/test";
 import { enterRoom, expect, messages, post, test } from "./fixtures";
 
 // People talking to people: the AI (stage 3 on) answers only when addressed.
@@ -147,4 +147,31 @@ test("the transcript is GET only, and a refused request leaves the connection us
   const get = await request.get("/parties/chatroom/lobby");
   expect(get.ok()).toBe(true);
   expect(Array.isArray((await get.json()).messages)).toBe(true);
+});
+
+test("a bad frame from the room is dropped and counted, and the chat carries on", async ({
+  alice,
+  bob,
+  tag,
+}) => {
+  // Between Bob's page and the room: every frame passes, and the test can add its own.
+  const toBob: WebSocketRoute[] = [];
+  await bob.routeWebSocket(/\/parties\/chatroom\//, (socket) => {
+    socket.connectToServer();
+    toBob.push(socket);
+  });
+  await enterRoom(bob, "lobby");
+  await enterRoom(alice, "lobby");
+  const errors: Error[] = [];
+  bob.on("pageerror", (error) => errors.push(error));
+
+  const socket = toBob.at(-1)!;
+  for (const frame of ["{not json", "null", '{"type":"update"}', '{"type":"delete","id":"x"}'])
+    socket.send(frame);
+  await expect(bob.getByTestId("connection-status")).toHaveAttribute("data-dropped", "4");
+
+  await post(alice, `still talking ${tag}`);
+  await expect(messages(bob).filter({ hasText: `still talking ${tag}` })).toHaveCount(1);
+  await expect(bob.getByTestId("connection-status")).toHaveText("live");
+  expect(errors, "nothing was thrown in the page").toEqual([]);
 });
