@@ -37,7 +37,7 @@ test("the prompt keeps only the last 20 messages", () => {
   assert.equal(prompt[1].content, "Ada: m10");
 });
 
-test("AI_REPLY=mention answers only @ai; every answers all; nothing without a user message", async () => {
+test("mention answers only @ai; every answers all; none answers no user message", async () => {
   const env = { OPENAI_BASE_URL: "http://127.0.0.1:9/v1" }; // never called in these modes
   const mention = connectAi({ ...env, AI_REPLY: "mention" })!;
   const every = connectAi(env)!;

@@ -40,8 +40,8 @@ export function connectAi(env: Env): Ai | null {
       : (named ??= client.models.list().then((page) => page.data[0].id));
 
   const host = baseURL ? new URL(baseURL).host : "OpenAI";
-  const label =
-    configured === OFFLINE_MODEL ? "offline demo model" : `${configured ?? "the model"} at ${host}`;
+  const where = `${configured ?? "the model"} at ${host}`;
+  const label = configured === OFFLINE_MODEL ? "offline demo model" : where;
   const mode = read(env, "AI_REPLY");
   return {
     client,
@@ -73,7 +73,7 @@ export function buildPrompt(room: string, people: string[], history: Message[]) 
   ];
 }
 
-/** AI_REPLY: "every" message (default), only on "@ai" ("mention"), or as a cheap call decides ("judge"). */
+/** AI_REPLY: "every" message (the default), only "@ai" ("mention"), or a cheap call's "judge". */
 export async function shouldReply(ai: Ai, history: Message[]): Promise<boolean> {
   const latest = history.findLast((m) => m.role === "user");
   if (!latest) return false;
@@ -91,7 +91,7 @@ export async function shouldReply(ai: Ai, history: Message[]): Promise<boolean> 
 }
 
 /**
- * Streams one reply: `onText` gets new text at most DELTAS_PER_SECOND times a second. Never throws:
+ * Streams one reply: `onText` gets new text at most DELTAS_PER_SECOND times a second. No throws:
  * a failure comes back as `error`, a sentence for the room. When the provider reports no usage, it
  * is estimated; a reply that failed before any text cost nothing.
  */

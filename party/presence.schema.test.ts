@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { pack } from "msgpackr";
-import {
-  ClientMessageSchema,
-  ServerMessageSchema,
-  colourFor,
-  decode,
-  encode,
-} from "./presence.schema";
+import { ClientMessageSchema, ServerMessageSchema, decode, encode } from "./presence.schema";
 
 const move = { type: "update", presence: { cursor: { x: 0.25, y: 0.75 } } } as const;
 
@@ -38,9 +32,4 @@ test("decode turns anything malformed into null, never an exception", () => {
     decode(ServerMessageSchema, pack({ type: "sync", you: "bad key!", people: {} })),
     null,
   );
-});
-
-test("the same name always gets the same colour", () => {
-  assert.equal(colourFor("Ada"), colourFor("Ada"));
-  assert.match(colourFor("Grace"), /^#[0-9a-f]{6}$/);
 });

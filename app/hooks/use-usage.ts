@@ -4,7 +4,7 @@ import { parseJson } from "../../party/json";
 import { ServerMessageSchema, USAGE_ROOM, type Tally } from "../../party/usage.schema";
 import type { ConnectionStatus } from "./use-chat-room";
 
-/** The usage party's tally, live: null until the first one arrives. The server adds up; we show. */
+/** The usage party's tally, live (null until the first one comes). The server adds up; we show. */
 export function useUsage() {
   const [tally, setTally] = useState<Tally | null>(null);
   const [status, setStatus] = useState<ConnectionStatus>("connecting");

@@ -33,6 +33,8 @@ function biggestFirst(counts: Record<string, Tokens>, label: typeof modelCost) {
     .join(" · ");
 }
 
+const BAR = "absolute bottom-0 w-[1.4%] bg-sky-400";
+
 /** Tokens per minute over the last hour: one bar a minute, the busiest full height. */
 function TokensChart({ perMinute }: { perMinute: Tally["perMinute"] }) {
   const now = Math.max(Math.floor(Date.now() / 60_000), perMinute.at(-1)?.minute ?? 0);
@@ -46,7 +48,7 @@ function TokensChart({ perMinute }: { perMinute: Tally["perMinute"] }) {
           left: `${(minute - now + 59) / 0.6}%`,
           height: `${(tokens / peak) * 100}%`,
         };
-        return <div key={minute} className="absolute bottom-0 w-[1.4%] bg-sky-400" style={style} />;
+        return <div key={minute} className={BAR} style={style} />;
       })}
     </div>
   );

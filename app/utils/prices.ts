@@ -10,7 +10,7 @@ const PRICES = new Map<string, [number, number]>([
   ["gpt-4o-mini", [0.15, 0.6]],
 ]);
 
-/** "$0.0123", "free" or "unknown". A dated id (gpt-4o-mini-2024-07-18) costs what gpt-4o-mini does. */
+/** "$0.0123", "free" or "unknown". A dated id (gpt-4o-mini-2024-07-18) costs as gpt-4o-mini. */
 export function estimateCost(model: string, { promptTokens, completionTokens }: Tokens): string {
   const price = PRICES.get(model) ?? PRICES.get(model.replace(/-\d{4}-\d{2}-\d{2}$/, ""));
   if (!price) return "unknown";

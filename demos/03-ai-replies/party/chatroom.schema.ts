@@ -82,7 +82,7 @@ export function parseClientFrame(frame: string | ArrayBuffer | ArrayBufferView) 
   const result = ClientMessageSchema.safeParse(json);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const id = (json as { message?: { id?: unknown } } | null)?.message?.id; // to mark it as not sent
+  const id = (json as { message?: { id?: unknown } } | null)?.message?.id; // marks it not sent
   const problem = `${issue.path.join(".") || "frame"}: ${issue.message}`;
   return refusal("invalid", problem, typeof id === "string" ? id.slice(0, 64) : undefined);
 }

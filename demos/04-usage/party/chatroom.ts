@@ -65,7 +65,7 @@ export default class ChatRoomServer implements Party.Server {
     return Response.json({ messages: this.messages });
   }
 
-  /** Queues an AI reply. A message that arrives while one is queued is answered by that same reply. */
+  /** Queues an AI reply. Messages that arrive while one is queued are answered by that reply. */
   requestReply(ai: Ai) {
     if (this.replyQueued) return;
     this.replyQueued = true;
@@ -74,10 +74,10 @@ export default class ChatRoomServer implements Party.Server {
         this.replyQueued = false;
         if (await shouldReply(ai, this.messages).catch(() => false)) await this.reply(ai);
       })
-      .catch((error) => console.error("AI reply failed", error)); // the next message still gets one
+      .catch((error) => console.error("AI reply failed", error)); // the next one is still tried
   }
 
-  /** Streams one AI reply into the room: a placeholder now, deltas as they come, then the result. */
+  /** Streams an AI reply into the room: a placeholder now, deltas as they come, then the end. */
   async reply(ai: Ai) {
     const prompt = buildPrompt(this.room.id, this.people(), this.messages);
     const reply: Message = {

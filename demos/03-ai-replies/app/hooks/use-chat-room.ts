@@ -1,6 +1,7 @@
 import usePartySocket from "partysocket/react";
 import { useState } from "react";
-import { ServerMessageSchema, type ClientMessage, type Message } from "../../party/chatroom.schema";
+import { ServerMessageSchema } from "../../party/chatroom.schema";
+import type { ClientMessage, Message } from "../../party/chatroom.schema";
 import { parseJson } from "../../party/json";
 
 export type ConnectionStatus = "connecting" | "live" | "reconnecting";

@@ -1,42 +1,45 @@
-import { useRef, type ReactNode } from "react";
-import { useCursorTracking, useRemoteCursors } from "~/hooks/use-cursors";
-import { usePeople } from "~/hooks/use-presence";
-import type { PersonHere } from "~/utils/presence-client";
+import type { PointerEvent, ReactNode } from "react";
+import { usePeople, usePresence, type PersonHere } from "~/hooks/use-presence";
 
-/** The chat panel, shared: your pointer is sent relative to it, and everyone else's is drawn on it. */
+/** The chat panel, shared: your pointer is sent as fractions of its box; the others' are drawn. */
 export function CursorPanel({ children }: { children: ReactNode }) {
-  const panel = useRef<HTMLDivElement>(null);
-  useCursorTracking(panel);
+  const presence = usePresence();
+  const others = usePeople().filter((person) => !person.you && person.presence.cursor);
+  const move = (event: PointerEvent<HTMLElement>) => {
+    const box = event.currentTarget.getBoundingClientRect();
+    const x = fraction((event.clientX - box.left) / box.width);
+    presence?.set({ cursor: { x, y: fraction((event.clientY - box.top) / box.height) } });
+  };
   return (
-    <div ref={panel} data-testid="cursor-panel" className="relative min-h-80 flex-1">
-      <div className="absolute inset-0 flex flex-col overflow-y-auto rounded-xl border border-slate-800 bg-slate-900 p-4">
+    <div
+      data-testid="cursor-panel"
+      onPointerMove={move}
+      onPointerLeave={() => presence?.set({ cursor: null })}
+      className="relative min-h-80 flex-1"
+    >
+      <div className="absolute inset-0 flex flex-col overflow-y-auto rounded-xl bg-slate-900 p-4">
         {children}
       </div>
-      <Cursors />
+      <div aria-hidden className="pointer-events-none absolute inset-0 overflow-hidden">
+        {others.map((person) => (
+          <Cursor key={person.key} person={person} />
+        ))}
+      </div>
     </div>
   );
 }
 
-function Cursors() {
-  const layer = useRef<HTMLDivElement>(null);
-  const others = usePeople().filter((person) => !person.you);
-  useRemoteCursors(layer); // positions are set on animation frames, outside React
-  return (
-    <div ref={layer} aria-hidden className="pointer-events-none absolute inset-0 overflow-hidden">
-      {others.map((person) => (
-        <Cursor key={person.key} person={person} />
-      ))}
-    </div>
-  );
-}
-
-function Cursor({ person: { key, user } }: { person: PersonHere }) {
+/** A named arrow; CSS eases it to each new spot, so 30 updates a second look smooth. */
+function Cursor({ person: { key, user, presence } }: { person: PersonHere }) {
+  const { x, y } = presence.cursor!;
   return (
     <div
       data-testid="cursor"
       data-key={key}
-      hidden
-      className="absolute left-0 top-0 flex items-start will-change-transform"
+      data-x={x}
+      data-y={y}
+      style={{ left: `${x * 100}%`, top: `${y * 100}%` }}
+      className="absolute flex items-start transition-[left,top] duration-75 ease-linear"
     >
       <svg width="18" height="18" viewBox="0 0 18 18" className="drop-shadow">
         <path d="M1 1 L17 8 L9 10 L6 17 Z" fill={user.colour} stroke="white" strokeWidth="1.5" />
@@ -50,3 +53,5 @@ function Cursor({ person: { key, user } }: { person: PersonHere }) {
     </div>
   );
 }
+
+const fraction = (value: number) => Math.round(Math.min(1, Math.max(0, value)) * 1000) / 1000;
