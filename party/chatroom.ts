@@ -8,7 +8,6 @@ import {
   type ServerMessage,
 } from "./chatroom.schema";
 import { refuseMethod } from "./http";
-import { PeopleSchema } from "./presence.schema";
 import { RateLimiter } from "./rate-limit";
 import { reportUsage } from "./usage-report";
 
@@ -55,6 +54,7 @@ export default class ChatRoomServer implements Party.Server {
     const { message } = parsed;
     if (this.messages.some((m) => m.id === message.id))
       return send(sender, refusal("duplicate_id", `id ${message.id} is taken`, message.id));
+    sender.setState({ name: message.user.name }); // who is here, for the AI's prompt
     await this.add({ ...message, role: "user", createdAt: this.now() });
     if (this.ai) this.requestReply(this.ai);
   }
@@ -79,8 +79,7 @@ export default class ChatRoomServer implements Party.Server {
 
   /** Streams an AI reply into the room: a placeholder now, deltas as they come, then the end. */
   async reply(ai: Ai) {
-    const people = await this.people().catch(() => []); // nobody, if presence cannot say
-    const prompt = buildPrompt(this.room.id, people, this.messages);
+    const prompt = buildPrompt(this.room.id, this.people(), this.messages);
     const reply: Message = {
       id: crypto.randomUUID(),
       body: "",
@@ -112,11 +111,10 @@ export default class ChatRoomServer implements Party.Server {
     if (usage) void reportUsage(this.room, { room: this.room.id, model, ...usage });
   }
 
-  /** Names of the people here now, from the presence room of the same id. */
-  async people() {
-    const response = await this.room.context.parties.presence.get(this.room.id).fetch();
-    const { people } = PeopleSchema.parse(await response.json());
-    return [...new Set(people.map((user) => user.name))];
+  /** Names of the people connected now, as their messages told us. */
+  people() {
+    const names = [...this.room.getConnections<{ name: string }>()].map((c) => c.state?.name);
+    return [...new Set(names.filter((name) => name !== undefined))];
   }
 
   /** Keeps, stores and broadcasts a new message (the sender's copy is its acknowledgement). */

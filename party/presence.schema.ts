@@ -20,9 +20,7 @@ export const UserSchema = z
   .strict();
 export const PersonSchema = z.object({ user: UserSchema, presence: PresenceSchema });
 /** A short key per connection, made by the room. The connection id is never shared. */
-const KeySchema = z.string().regex(/^[\w-]{1,16}$/);
-/** GET /parties/presence/<room>: who is here (the chat room's AI reads it for its prompt). */
-export const PeopleSchema = z.object({ people: z.array(UserSchema) });
+const KeySchema = z.string().regex(/^[0-9a-f]{8}$/);
 
 export type Presence = z.infer<typeof PresenceSchema>;
 export type Person = z.infer<typeof PersonSchema>;

@@ -1,10 +1,10 @@
 import type { PointerEvent, ReactNode } from "react";
-import { usePeople, usePresence, type PersonHere } from "~/hooks/use-presence";
+import { usePresence, type PersonHere } from "~/hooks/use-presence";
 
 /** The chat panel, shared: your pointer is sent as fractions of its box; the others' are drawn. */
 export function CursorPanel({ children }: { children: ReactNode }) {
   const presence = usePresence();
-  const others = usePeople().filter((person) => !person.you && person.presence.cursor);
+  const others = presence?.people.filter((person) => !person.you && person.presence.cursor) ?? [];
   const move = (event: PointerEvent<HTMLElement>) => {
     const box = event.currentTarget.getBoundingClientRect();
     const x = fraction((event.clientX - box.left) / box.width);

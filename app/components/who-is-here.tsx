@@ -1,9 +1,9 @@
 import type { ReactNode } from "react";
-import { usePeople, usePresence } from "~/hooks/use-presence";
+import { usePresence } from "~/hooks/use-presence";
 
 /** The people in the room, for the header: colour, name, and who is typing. */
 export function WhoIsHere() {
-  const people = usePeople();
+  const people = usePresence()?.people ?? [];
   if (people.length === 0) return null;
   return (
     <ul data-testid="who-is-here" aria-label="Who is here" className="flex flex-wrap gap-2">

@@ -1,23 +1,20 @@
 import type * as Party from "partykit/server";
 import { refuseMethod } from "./http";
-import {
-  ClientMessageSchema,
-  LIMITS,
-  ServerMessageSchema,
-  decode,
-  encode,
-} from "./presence.schema";
+import { ClientMessageSchema, ServerMessageSchema } from "./presence.schema";
+import { LIMITS, decode, encode } from "./presence.schema";
 import type { Person, Presence, ServerMessage } from "./presence.schema";
 import { RateLimiter } from "./rate-limit";
 
 /** What the room keeps on each connection: it survives hibernation (2 kB at most). */
 type State = { key: string } & Partial<Person>;
+/** What changed for a key since the last flush: joined (the person), moved, or left (null). */
+type Change = Person | Presence | null;
 
 // One presence room per chat room (same id). Hibernates: an idle room costs nothing.
 export default class PresenceServer implements Party.Server {
   readonly options = { hibernate: true }; // an instance field: partykit ignores a static one
   people = new Map<string, Person>(); // by key: everyone who has joined
-  pending = noChanges(); // sent at the next flush
+  pending = new Map<string, Change>(); // sent at the next flush
   timer: ReturnType<typeof setTimeout> | undefined;
   limiter = new RateLimiter(LIMITS.updatesPerSecond, LIMITS.updatesPerSecond);
   dropped = { tooLarge: 0, rateLimited: 0, invalid: 0 }; // since the room last woke up
@@ -58,9 +55,8 @@ export default class PresenceServer implements Party.Server {
     sender.setState({ key: state.key, ...person });
     this.people.set(state.key, person);
     // A join (again, with a new name) sends the whole person; a move only the presence.
-    if (message.type === "join" || this.pending.add.has(state.key))
-      this.pending.add.set(state.key, person);
-    else this.pending.presence.set(state.key, person.presence);
+    const joining = message.type === "join" || isPerson(this.pending.get(state.key));
+    this.pending.set(state.key, joining ? person : person.presence);
     this.timer ??= setTimeout(() => this.flush(), LIMITS.flushMs);
   }
 
@@ -73,9 +69,7 @@ export default class PresenceServer implements Party.Server {
     this.limiter.forget(connection.id);
     const key = connection.state?.key;
     if (!key || !this.people.delete(key)) return;
-    this.pending.add.delete(key);
-    this.pending.presence.delete(key);
-    this.pending.remove.push(key);
+    this.pending.set(key, null);
     this.timer ??= setTimeout(() => this.flush(), LIMITS.flushMs);
   }
 
@@ -83,7 +77,7 @@ export default class PresenceServer implements Party.Server {
     this.onClose(connection); // an error ends the socket too: no ghost cursors
   }
 
-  // GET /parties/presence/<room>: who is here, for the AI's system prompt.
+  // GET /parties/presence/<room>: who is here, and how many bad frames were dropped.
   async onRequest(request: Party.Request) {
     if (request.method !== "GET") return refuseMethod(request, ["GET"]);
     const people = [...this.people.values()].map((person) => person.user);
@@ -92,38 +86,30 @@ export default class PresenceServer implements Party.Server {
 
   /** Many changes, one frame: everyone's since the last flush, but never your own moves. */
   flush() {
-    const { add, presence, remove } = this.pending;
-    this.pending = noChanges();
+    const pending = this.pending;
+    this.pending = new Map();
     this.timer = undefined;
-    let everyone: Uint8Array | undefined; // one frame for all who did not move
+    const everyone = encode(ServerMessageSchema, changes(pending));
     for (const connection of this.room.getConnections<State>()) {
       const key = connection.state?.key ?? "";
-      if (!presence.has(key)) {
-        everyone ??= encode(ServerMessageSchema, changes(add, presence, remove));
-        connection.send(everyone);
-        continue;
-      }
-      const others = new Map(presence);
-      others.delete(key);
-      const mine = changes(add, others, remove);
-      if (mine.add || mine.presence || mine.remove)
-        connection.send(encode(ServerMessageSchema, mine));
+      const yours = pending.get(key);
+      if (!yours || isPerson(yours)) connection.send(everyone);
+      else if (pending.size > 1)
+        connection.send(encode(ServerMessageSchema, changes(pending, key)));
     }
   }
 }
 
-const noChanges = () => ({
-  add: new Map<string, Person>(),
-  presence: new Map<string, Presence>(),
-  remove: [] as string[],
-});
+const isPerson = (change: Change | undefined): change is Person => !!change && "user" in change;
 
-/** A `changes` frame with only the parts that have something in them. */
-function changes(add: Map<string, Person>, presence: Map<string, Presence>, remove: string[]) {
+/** A `changes` frame: who joined, who moved (except `mover`), who left. */
+function changes(pending: Map<string, Change>, mover?: string) {
   const frame: Extract<ServerMessage, { type: "changes" }> = { type: "changes" };
-  if (add.size) frame.add = Object.fromEntries(add);
-  if (presence.size) frame.presence = Object.fromEntries(presence);
-  if (remove.length) frame.remove = remove;
+  for (const [key, change] of pending) {
+    if (change === null) (frame.remove ??= []).push(key);
+    else if (isPerson(change)) (frame.add ??= {})[key] = change;
+    else if (key !== mover) (frame.presence ??= {})[key] = change;
+  }
   return frame;
 }
 

@@ -1,4 +1,4 @@
-import type { ConnectionStatus } from "~/hooks/use-chat-room";
+import type { ConnectionStatus } from "~/hooks/use-json-socket";
 
 const LOOK: Record<ConnectionStatus, { label: string; dot: string }> = {
   connecting: { label: "connecting…", dot: "bg-amber-400" },

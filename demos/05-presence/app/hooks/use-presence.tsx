@@ -11,10 +11,13 @@ import type { ClientMessage, Person, Presence, ServerMessage } from "../../party
 
 export type PersonHere = Person & { key: string; you: boolean };
 type Here = { you?: string; people: Record<string, Person> };
-type Actions = { join(): void; set(patch: Partial<Presence>): void; typing(on?: boolean): void };
+type Room = {
+  people: PersonHere[];
+  set(patch: Partial<Presence>): void;
+  typing(on?: boolean): void;
+};
 
-const PeopleContext = createContext<PersonHere[]>([]);
-const ActionsContext = createContext<Actions | null>(null);
+const PresenceContext = createContext<Room | null>(null);
 const SEND_MS = 1000 / 30; // at most 30 updates a second
 const TYPING_MS = 3000;
 
@@ -24,16 +27,22 @@ type Props = { room: string; name: string | null; children: ReactNode };
 export function PresenceProvider({ room, name, children }: Props) {
   const [here, setHere] = useState<Here>({ people: {} });
   const mine = useRef<Presence>({ cursor: null }); // sent again after every reconnect
-
   const socket = usePartySocket({
     party: "presence",
     room,
-    onOpen: () => actions.join(), // every (re)connect: join again, cursor and all
+    onOpen() {
+      if (!name) return; // every (re)connect: join again, cursor and all
+      send({ type: "join", user: { name, colour: colourFor(name) } });
+      send({ type: "update", presence: mine.current });
+    },
     onMessage(event) {
       const message = decode(ServerMessageSchema, event.data); // null: a bad frame, dropped
       if (message) setHere((previous) => apply(previous, message));
     },
   });
+  const send = (message: ClientMessage) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(encode(ClientMessageSchema, message));
+  };
 
   useEffect(() => {
     socket.binaryType = "arraybuffer"; // msgpack frames
@@ -48,50 +57,32 @@ export function PresenceProvider({ room, name, children }: Props) {
     };
   }, [socket]);
 
-  const actions = useMemo(() => {
-    const send = (message: ClientMessage) => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(encode(ClientMessageSchema, message));
-    };
-    let sendTimer: ReturnType<typeof setTimeout> | undefined;
-    let typingTimer: ReturnType<typeof setTimeout> | undefined;
-    const set = (patch: Partial<Presence>) => {
-      mine.current = { ...mine.current, ...patch };
-      sendTimer ??= setTimeout(() => {
-        sendTimer = undefined;
-        if (name) send({ type: "update", presence: mine.current });
-      }, SEND_MS);
-    };
-    return {
-      set,
-      join() {
-        if (!name) return;
-        send({ type: "join", user: { name, colour: colourFor(name) } });
-        send({ type: "update", presence: mine.current });
-      },
-      /** Typing for a few seconds, or stopped at once with `false`. */
-      typing(on = true) {
-        clearTimeout(typingTimer);
-        if (on) typingTimer = setTimeout(() => set({ typing: false }), TYPING_MS);
-        if (Boolean(mine.current.typing) !== on) set({ typing: on });
-      },
-    };
-  }, [socket, name]);
+  const timers = useRef<{ send?: number; typing?: number }>({});
+  const set = (patch: Partial<Presence>) => {
+    mine.current = { ...mine.current, ...patch };
+    timers.current.send ??= window.setTimeout(() => {
+      timers.current.send = undefined;
+      if (name) send({ type: "update", presence: mine.current });
+    }, SEND_MS);
+  };
+  /** Typing for a few seconds, or stopped at once with `false`. */
+  const typing = (on = true) => {
+    clearTimeout(timers.current.typing);
+    if (on) timers.current.typing = window.setTimeout(() => set({ typing: false }), TYPING_MS);
+    if (Boolean(mine.current.typing) !== on) set({ typing: on });
+  };
 
   const people = useMemo(
     () => Object.entries(here.people).map(([key, p]) => ({ ...p, key, you: key === here.you })),
     [here],
   );
   return (
-    <ActionsContext.Provider value={actions}>
-      <PeopleContext.Provider value={people}>{children}</PeopleContext.Provider>
-    </ActionsContext.Provider>
+    <PresenceContext.Provider value={{ people, set, typing }}>{children}</PresenceContext.Provider>
   );
 }
 
-/** Everyone here, you included. Changes with every move: only small components should use it. */
-export const usePeople = () => useContext(PeopleContext);
-/** Changes your presence, and never changes itself. Null while rendering on the server. */
-export const usePresence = () => useContext(ActionsContext);
+/** Everyone here, and your own presence to change. Null while rendering on the server. */
+export const usePresence = () => useContext(PresenceContext);
 
 /** The room after a server message: a sync replaces everything, changes patch it. */
 export function apply(here: Here, message: ServerMessage): Here {
