@@ -1,12 +1,7 @@
 import type * as Party from "partykit/server";
 import { AI_NAME, buildPrompt, connectAi, shouldReply, streamReply, type Ai } from "./ai";
-import {
-  LIMITS,
-  parseClientFrame,
-  refusal,
-  type Message,
-  type ServerMessage,
-} from "./chatroom.schema";
+import { LIMITS, parseClientFrame, refusal } from "./chatroom.schema";
+import type { Message, ServerMessage } from "./chatroom.schema";
 import { refuseMethod } from "./http";
 import { RateLimiter } from "./rate-limit";
 import { reportUsage } from "./usage-report";

@@ -1,11 +1,6 @@
 import type * as Party from "partykit/server";
-import {
-  LIMITS,
-  parseClientFrame,
-  refusal,
-  type Message,
-  type ServerMessage,
-} from "./chatroom.schema";
+import { LIMITS, parseClientFrame, refusal } from "./chatroom.schema";
+import type { Message, ServerMessage } from "./chatroom.schema";
 import { refuseMethod } from "./http";
 import { RateLimiter } from "./rate-limit";
 
