@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
-import { test } from "node:test";
-import { buildPrompt, connectAi, estimateTokens, shouldReply } from "./ai";
+import { once } from "node:events";
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { test, type TestContext } from "node:test";
+import { buildPrompt, connectAi, estimateTokens, shouldReply, streamReply } from "./ai";
 import type { Message } from "./chatroom.schema";
 
 const message = (body: string, fields: Partial<Message> = {}): Message => ({
@@ -60,4 +63,72 @@ test("estimateTokens: about four characters a token, rounded up", () => {
     [estimateTokens(""), estimateTokens("abcd"), estimateTokens("abcde")],
     [0, 1, 2],
   );
+});
+
+/** An OpenAI-compatible provider on loopback that answers every request with `respond`. */
+async function provider(t: TestContext, respond: (res: ServerResponse) => void) {
+  const server = createServer((req, res) => req.resume().on("end", () => respond(res)));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+}
+
+const chunk = (fields: object) =>
+  `data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 0, model: "m", ...fields })}\n\n`;
+const piece = (content: string) =>
+  chunk({ choices: [{ index: 0, delta: { content }, finish_reason: null }] });
+
+async function stream(baseURL: string, env: Record<string, string> = {}) {
+  const ai = connectAi({ OPENAI_BASE_URL: baseURL, OPENAI_MODEL: "m", ...env })!;
+  const texts: string[] = [];
+  const result = await streamReply(ai, buildPrompt("lobby", [], [message("hi")]), {
+    onText: (text) => texts.push(text),
+  });
+  return { ...result, text: texts.join("") };
+}
+
+test("streamReply passes the text on and returns the provider's usage", async (t) => {
+  const usage = { prompt_tokens: 12, completion_tokens: 3, total_tokens: 15 };
+  const baseURL = await provider(t, (res) => {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    res.end(piece("Hel") + piece("lo") + chunk({ choices: [], usage }) + "data: [DONE]\n\n");
+  });
+  assert.deepEqual(await stream(baseURL), {
+    model: "m",
+    text: "Hello",
+    usage: { promptTokens: 12, completionTokens: 3 },
+    error: undefined,
+  });
+});
+
+test("streamReply estimates the usage a provider does not report", async (t) => {
+  const baseURL = await provider(t, (res) => {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    res.end(piece("Hello there") + "data: [DONE]\n\n");
+  });
+  const { usage, error } = await stream(baseURL);
+  assert.equal(error, undefined);
+  assert.equal(usage?.completionTokens, estimateTokens("Hello there"));
+  assert.ok(usage!.promptTokens > 0);
+});
+
+test("streamReply never throws: no provider is a reason, and costs nothing", async () => {
+  const { error, usage, text } = await stream("http://127.0.0.1:1/v1");
+  assert.equal(error, "could not reach the AI provider");
+  assert.deepEqual([usage, text], [undefined, ""]);
+});
+
+test("streamReply gives up on a provider that stalls, keeping the text so far", async (t) => {
+  const baseURL = await provider(t, (res) => {
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    res.write(piece("Hel")); // and then nothing
+  });
+  const { error, text, usage } = await stream(baseURL, { AI_TIMEOUT_MS: "300" });
+  assert.match(error!, /did not answer within/);
+  assert.equal(text, "Hel");
+  assert.equal(usage?.completionTokens, 1);
 });

@@ -136,6 +136,7 @@ export async function streamReply(
         usage = { promptTokens: prompt_tokens, completionTokens: completion_tokens };
       }
     }
+    if (abort.signal.aborted) throw new Error("stalled"); // the SDK ends an aborted stream quietly
   } catch (caught) {
     error = describeError(caught, abort.signal.aborted, ai.timeoutMs);
   } finally {

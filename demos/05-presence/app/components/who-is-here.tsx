@@ -8,10 +8,7 @@ export function WhoIsHere() {
   return (
     <ul data-testid="who-is-here" aria-label="Who is here" className="flex flex-wrap gap-2">
       {people.map(({ key, user, presence, you }) => (
-        <li
-          key={key}
-          className="flex items-center gap-1.5 rounded-full bg-slate-800 px-2.5 text-sm"
-        >
+        <li key={key} className="flex items-center gap-1.5 rounded-full bg-slate-800 px-2 text-sm">
           <span className="h-2.5 w-2.5 rounded-full" style={{ background: user.colour }} />
           <span data-testid="person">{user.name}</span>
           {you && <span className="text-slate-500">(you)</span>}
