@@ -93,8 +93,13 @@ test("hostile frames get error frames and change nothing for anyone else", async
   const replies = await bob.evaluate(
     async ({ taken }) => {
       const socket = new WebSocket(`ws://${location.host}/parties/chatroom/ai`);
-      const received: { type: string; code?: string }[] = [];
-      socket.onmessage = (event) => received.push(JSON.parse(event.data));
+      const codes: string[] = []; // of the error frames, in order
+      const allRefused = new Promise<void>((resolve) => {
+        socket.onmessage = (event) => {
+          const frame = JSON.parse(event.data);
+          if (frame.type === "error" && codes.push(frame.code) === 5) resolve();
+        };
+      });
       await new Promise((resolve) => (socket.onopen = resolve));
       const message = (fields: object) =>
         JSON.stringify({
@@ -106,10 +111,9 @@ test("hostile frames get error frames and change nothing for anyone else", async
       socket.send(message({ body: "x".repeat(10_000) }));
       socket.send(message({ id: taken, body: "overwrite" }));
       socket.send(JSON.stringify({ type: "delete", id: taken }));
-      while (received.filter((m) => m.type === "error").length < 5)
-        await new Promise((r) => setTimeout(r, 20));
+      await allRefused;
       socket.close();
-      return received.filter((m) => m.type === "error").map((m) => m.code);
+      return codes;
     },
     { taken },
   );
