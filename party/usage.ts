@@ -26,7 +26,7 @@ export default class UsageServer implements Party.Server {
   }
 
   onConnect(connection: Party.Connection) {
-    connection.send(JSON.stringify(this.message()));
+    connection.send(frameOf(this.state));
   }
 
   async onRequest(request: Party.Request) {
@@ -45,13 +45,9 @@ export default class UsageServer implements Party.Server {
     // Coalesced: at most one update to the browsers per UPDATE_EVERY_MS, with the latest tally.
     this.updateTimer ??= setTimeout(() => {
       this.updateTimer = null;
-      this.room.broadcast(JSON.stringify(this.message()));
+      this.room.broadcast(frameOf(this.state));
     }, UPDATE_EVERY_MS);
     return Response.json(tallyOf(this.state));
-  }
-
-  message(): ServerMessage {
-    return { type: "tally", ...tallyOf(this.state) };
   }
 }
 
@@ -91,6 +87,9 @@ function slot(counters: Counters, key: string) {
   if (!counters.has(name)) counters.set(name, { promptTokens: 0, completionTokens: 0 });
   return counters.get(name)!;
 }
+
+const frameOf = (state: State) =>
+  JSON.stringify({ type: "tally", ...tallyOf(state) } satisfies ServerMessage);
 
 /** The tally as JSON can carry it. */
 export const tallyOf = ({ rooms, models, ...rest }: State): Tally => ({

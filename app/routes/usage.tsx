@@ -1,12 +1,16 @@
 import type { MetaFunction } from "@remix-run/react";
+import { useState } from "react";
 import { ConnectionBadge } from "~/components/connection-badge";
-import { useUsage } from "~/hooks/use-usage";
+import { useJsonSocket } from "~/hooks/use-json-socket";
 import { estimateCost } from "~/utils/prices";
-import { tokensOf, type Tally, type Tokens } from "../../party/usage.schema";
+import { ServerMessageSchema, USAGE_ROOM, tokensOf } from "../../party/usage.schema";
+import type { Tally, Tokens } from "../../party/usage.schema";
 
 export default function UsageRoute() {
   // Stage 4: the usage party adds up every room's AI tokens; this page only shows its numbers.
-  const { tally, status, dropped } = useUsage();
+  const [tally, setTally] = useState<Tally | null>(null); // null until the first one comes
+  const usage = { party: "usage", room: USAGE_ROOM };
+  const { status, dropped } = useJsonSocket(usage, ServerMessageSchema, setTally);
   const total = tally ? tokensOf(tally.total) : undefined;
   return (
     <div className="my-auto flex flex-col items-center gap-4 text-center">

@@ -8,9 +8,8 @@ import {
 } from "@remix-run/react";
 import { Composer } from "~/components/composer";
 import { ConnectionBadge } from "~/components/connection-badge";
-import { CursorPanel } from "~/components/cursors";
 import { MessageList } from "~/components/message-list";
-import { Typing, WhoIsHere } from "~/components/who-is-here";
+import { CursorPanel, Typing, WhoIsHere } from "~/components/presence";
 import { useChatRoom } from "~/hooks/use-chat-room";
 import { PresenceProvider } from "~/hooks/use-presence";
 import { getRoom, type Room } from "~/rooms";

@@ -1,3 +1,4 @@
+// Presence on the page: cursors over the chat panel, who is here, and who is typing.
 import type { PointerEvent, ReactNode } from "react";
 import { usePresence, type PersonHere } from "~/hooks/use-presence";
 
@@ -55,3 +56,35 @@ function Cursor({ person: { key, user, presence } }: { person: PersonHere }) {
 }
 
 const fraction = (value: number) => Math.round(Math.min(1, Math.max(0, value)) * 1000) / 1000;
+
+/** The people in the room, for the header: colour, name, and who is typing. */
+export function WhoIsHere() {
+  const people = usePresence()?.people ?? [];
+  if (people.length === 0) return null;
+  return (
+    <ul data-testid="who-is-here" aria-label="Who is here" className="flex flex-wrap gap-2">
+      {people.map(({ key, user, presence, you }) => (
+        <li key={key} className="flex items-center gap-1.5 rounded-full bg-slate-800 px-2 text-sm">
+          <span className="h-2.5 w-2.5 rounded-full" style={{ background: user.colour }} />
+          <span data-testid="person">{user.name}</span>
+          {you && <span className="text-slate-500">(you)</span>}
+          {presence.typing && <span className="text-slate-400">typing…</span>}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** Typing in anything inside marks you as typing; sending stops it. */
+export function Typing({ children }: { children: ReactNode }) {
+  const presence = usePresence();
+  return (
+    <div
+      className="contents"
+      onInput={() => presence?.typing()}
+      onSubmit={() => presence?.typing(false)}
+    >
+      {children}
+    </div>
+  );
+}
