@@ -6,7 +6,8 @@ export const AI_NAME = "AI";
 const OFFLINE_MODEL = "offline-demo-model"; // scripts/local-ai, started by `npm run dev`
 const OPENAI_DEFAULT_MODEL = "gpt-4.1-mini"; // small, cheap and current
 const CONTEXT_MESSAGES = 20;
-export const MAX_REPLY_TOKENS = 300;
+const MAX_REPLY_TOKENS = 300;
+const DELTAS_PER_SECOND = 20; // text reaches the room in coalesced deltas, not one frame a token
 
 export type Ai = {
   client: OpenAI;
@@ -39,8 +40,8 @@ export function connectAi(env: Env): Ai | null {
       : (named ??= client.models.list().then((page) => page.data[0].id));
 
   const host = baseURL ? new URL(baseURL).host : "OpenAI";
-  const label =
-    configured === OFFLINE_MODEL ? "offline demo model" : `${configured ?? "the model"} at ${host}`;
+  const where = `${configured ?? "the model"} at ${host}`;
+  const label = configured === OFFLINE_MODEL ? "offline demo model" : where;
   const mode = read(env, "AI_REPLY");
   return {
     client,
@@ -50,6 +51,9 @@ export function connectAi(env: Env): Ai | null {
     mode: mode === "mention" || mode === "judge" ? mode : "every",
   };
 }
+
+export type Prompt = ReturnType<typeof buildPrompt>;
+type Usage = NonNullable<Message["usage"]>;
 
 /** The system prompt and the recent conversation, as chat-completion messages. */
 export function buildPrompt(room: string, people: string[], history: Message[]) {
@@ -69,10 +73,11 @@ export function buildPrompt(room: string, people: string[], history: Message[]) 
   ];
 }
 
-/** AI_REPLY: "every" message (default), only on "@ai" ("mention"), or as a cheap model call decides ("judge"). */
-export async function shouldReply(ai: Ai, message: Message, history: Message[]): Promise<boolean> {
-  if (ai.mode === "every") return true;
-  if (/@ai\b/i.test(message.body)) return true;
+/** AI_REPLY: "every" message (the default), only "@ai" ("mention"), or a cheap call's "judge". */
+export async function shouldReply(ai: Ai, history: Message[]): Promise<boolean> {
+  const latest = history.findLast((m) => m.role === "user");
+  if (!latest) return false;
+  if (ai.mode === "every" || /@ai\b/i.test(latest.body)) return true;
   if (ai.mode === "mention") return false;
   const verdict = await ai.client.chat.completions.create({
     model: await ai.model(),
@@ -85,11 +90,72 @@ export async function shouldReply(ai: Ai, message: Message, history: Message[]):
   return /INTERJECT/i.test(verdict.choices[0]?.message.content ?? "");
 }
 
+/**
+ * Streams one reply: `onText` gets new text at most DELTAS_PER_SECOND times a second. No throws:
+ * a failure comes back as `error`, a sentence for the room. When the provider reports no usage, it
+ * is estimated; a reply that failed before any text cost nothing.
+ */
+export async function streamReply(
+  ai: Ai,
+  prompt: Prompt,
+  { onText }: { onText: (text: string) => void },
+): Promise<{ model: string; usage?: Usage; error?: string }> {
+  let model = "unknown";
+  let text = "";
+  let unsent = "";
+  let usage: Usage | undefined;
+  let error: string | undefined;
+  const flush = () => {
+    if (unsent) onText(unsent);
+    unsent = "";
+  };
+  const ticker = setInterval(flush, 1000 / DELTAS_PER_SECOND);
+  // Give up when the provider is silent for too long (a stalled server, a cut stream).
+  const abort = new AbortController();
+  let idle = setTimeout(() => abort.abort(), ai.timeoutMs);
+  try {
+    model = await ai.model();
+    const stream = await ai.client.chat.completions.create(
+      {
+        model,
+        messages: prompt,
+        max_tokens: MAX_REPLY_TOKENS,
+        stream: true,
+        stream_options: { include_usage: true },
+      },
+      { signal: abort.signal },
+    );
+    for await (const chunk of stream) {
+      clearTimeout(idle);
+      idle = setTimeout(() => abort.abort(), ai.timeoutMs);
+      const delta = chunk.choices[0]?.delta?.content ?? "";
+      text += delta;
+      unsent += delta;
+      if (chunk.usage) {
+        const { prompt_tokens, completion_tokens } = chunk.usage;
+        usage = { promptTokens: prompt_tokens, completionTokens: completion_tokens };
+      }
+    }
+    if (abort.signal.aborted) throw new Error("stalled"); // the SDK ends an aborted stream quietly
+  } catch (caught) {
+    error = describeError(caught, abort.signal.aborted, ai.timeoutMs);
+  } finally {
+    clearInterval(ticker);
+    clearTimeout(idle);
+  }
+  flush();
+  if (!usage && text) {
+    const promptTokens = estimateTokens(prompt.map((m) => m.content).join("\n"));
+    usage = { promptTokens, completionTokens: estimateTokens(text) };
+  }
+  return { model, usage, error };
+}
+
 /** A rough count for providers that report no usage: about four characters a token. */
 export const estimateTokens = (text: string) => Math.ceil(text.length / 4);
 
 /** A short reason everyone in the room can read. */
-export function describeError(error: unknown, timedOut: boolean, timeoutMs: number): string {
+function describeError(error: unknown, timedOut: boolean, timeoutMs: number): string {
   if (timedOut) return `the AI did not answer within ${Math.round(timeoutMs / 1000)} s`;
   if (error instanceof OpenAI.APIConnectionError) return "could not reach the AI provider";
   if (error instanceof OpenAI.AuthenticationError)

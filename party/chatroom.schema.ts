@@ -63,3 +63,26 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
   }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
+
+type ErrorMessage = Extract<ServerMessage, { type: "error" }>;
+export const refusal = (code: ErrorMessage["code"], message: string, id?: string) =>
+  ({ type: "error", code, message, id }) satisfies ErrorMessage;
+
+/** A client's frame as a message, or the error to send back: a checklist of what is refused. */
+export function parseClientFrame(frame: string | ArrayBuffer | ArrayBufferView) {
+  if (typeof frame !== "string") return refusal("invalid", "send JSON text frames");
+  if (frame.length > LIMITS.frameBytes)
+    return refusal("too_large", `frames are at most ${LIMITS.frameBytes} bytes`);
+  let json: unknown;
+  try {
+    json = JSON.parse(frame);
+  } catch {
+    return refusal("bad_json", "the frame is not valid JSON");
+  }
+  const result = ClientMessageSchema.safeParse(json);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const id = (json as { message?: { id?: unknown } } | null)?.message?.id; // marks it not sent
+  const problem = `${issue.path.join(".") || "frame"}: ${issue.message}`;
+  return refusal("invalid", problem, typeof id === "string" ? id.slice(0, 64) : undefined);
+}

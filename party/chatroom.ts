@@ -1,26 +1,15 @@
 import type * as Party from "partykit/server";
-import {
-  AI_NAME,
-  MAX_REPLY_TOKENS,
-  buildPrompt,
-  connectAi,
-  describeError,
-  estimateTokens,
-  shouldReply,
-  type Ai,
-} from "./ai";
-import { ClientMessageSchema, LIMITS, type Message, type ServerMessage } from "./chatroom.schema";
-import { PeopleSchema } from "./presence.schema";
+import { AI_NAME, buildPrompt, connectAi, shouldReply, streamReply, type Ai } from "./ai";
+import { LIMITS, parseClientFrame, refusal } from "./chatroom.schema";
+import type { Message, ServerMessage } from "./chatroom.schema";
+import { refuseMethod } from "./http";
 import { RateLimiter } from "./rate-limit";
 import { reportUsage } from "./usage-report";
 
 // Each message is stored under its own key, so a new message is one small write
 // and `storage.list()` returns them in order.
 const PREFIX = "message:";
-const storageKey = (message: Message) =>
-  `${PREFIX}${String(message.createdAt).padStart(15, "0")}:${message.id}`;
-// AI text is sent as coalesced deltas, at most this many frames a second per room.
-const DELTAS_PER_SECOND = 20;
+const storageKey = (m: Message) => `${PREFIX}${String(m.createdAt).padStart(15, "0")}:${m.id}`;
 
 export default class ChatRoomServer implements Party.Server {
   messages: Message[] = []; // oldest first, at most LIMITS.history
@@ -51,65 +40,41 @@ export default class ChatRoomServer implements Party.Server {
     this.limiter.forget(connection.id);
   }
 
-  async onMessage(raw: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection) {
-    const reject = (
-      code: Extract<ServerMessage, { type: "error" }>["code"],
-      message: string,
-      id?: string,
-    ) => send(sender, { type: "error", code, message, id });
-
-    if (typeof raw !== "string") return reject("invalid", "send JSON text frames");
-    if (raw.length > LIMITS.frameBytes)
-      return reject("too_large", `frames are at most ${LIMITS.frameBytes} bytes`);
+  async onMessage(frame: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection) {
     if (!this.limiter.take(sender.id))
-      return reject("rate_limited", "slow down: too many messages");
+      return send(sender, refusal("rate_limited", "slow down: too many messages"));
+    const parsed = parseClientFrame(frame);
+    if (parsed.type === "error") return send(sender, parsed);
 
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      return reject("bad_json", "the frame is not valid JSON");
-    }
-    const result = ClientMessageSchema.safeParse(json);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      return reject("invalid", `${issue.path.join(".") || "frame"}: ${issue.message}`, idOf(json));
-    }
-
-    const { message } = result.data;
-    if (this.messages.some((m) => m.id === message.id)) {
-      return reject("duplicate_id", `a message with id ${message.id} exists`, message.id);
-    }
-    const saved: Message = { ...message, role: "user", createdAt: this.now() };
-    await this.add(saved);
-    this.requestReply();
+    const { message } = parsed;
+    if (this.messages.some((m) => m.id === message.id))
+      return send(sender, refusal("duplicate_id", `id ${message.id} is taken`, message.id));
+    sender.setState({ name: message.user.name }); // who is here, for the AI's prompt
+    await this.add({ ...message, role: "user", createdAt: this.now() });
+    if (this.ai) this.requestReply(this.ai);
   }
 
   // GET /parties/chatroom/<room>: the transcript.
   async onRequest(request: Party.Request) {
-    if (request.method === "GET") return Response.json({ messages: this.messages });
-    await request.arrayBuffer(); // workerd resets a connection whose request body is left unread
-    return new Response("Method not allowed", { status: 405, headers: { Allow: "GET" } });
+    if (request.method !== "GET") return refuseMethod(request, ["GET"]);
+    return Response.json({ messages: this.messages });
   }
 
-  /** Queues an AI reply. A message that arrives while one is queued is answered by that same reply. */
-  requestReply() {
-    const ai = this.ai;
-    if (!ai || this.replyQueued) return;
+  /** Queues an AI reply. Messages that arrive while one is queued are answered by that reply. */
+  requestReply(ai: Ai) {
+    if (this.replyQueued) return;
     this.replyQueued = true;
     this.replies = this.replies
       .then(async () => {
         this.replyQueued = false;
-        const latest = this.messages.findLast((m) => m.role === "user");
-        if (latest && (await shouldReply(ai, latest, this.messages).catch(() => false)))
-          await this.reply(ai);
+        if (await shouldReply(ai, this.messages).catch(() => false)) await this.reply(ai);
       })
-      .catch((error) => console.error("AI reply failed", error)); // the next message still gets one
+      .catch((error) => console.error("AI reply failed", error)); // the next one is still tried
   }
 
-  /** Streams one AI reply into the room: a placeholder now, coalesced deltas, then the final message. */
+  /** Streams an AI reply into the room: a placeholder now, deltas as they come, then the end. */
   async reply(ai: Ai) {
-    const prompt = buildPrompt(this.room.id, await this.people(), this.messages);
+    const prompt = buildPrompt(this.room.id, this.people(), this.messages);
     const reply: Message = {
       id: crypto.randomUUID(),
       body: "",
@@ -121,81 +86,30 @@ export default class ChatRoomServer implements Party.Server {
     };
     await this.add(reply); // everyone sees the AI typing
 
-    let unsent = "";
     let savedAt = Date.now();
-    const flush = () => {
-      if (!unsent) return;
-      reply.body += unsent;
-      this.broadcast({ type: "delta", id: reply.id, text: unsent });
-      unsent = "";
-      // Keep the partial text, so a restart mid-reply loses little.
-      if (Date.now() - savedAt > 1000) {
-        savedAt = Date.now();
-        void this.save(reply);
-      }
-    };
-    const ticker = setInterval(flush, 1000 / DELTAS_PER_SECOND);
-    // Give up when the provider is silent for too long (a stalled server, a cut stream).
-    const abort = new AbortController();
-    let idle = setTimeout(() => abort.abort(), ai.timeoutMs);
-    let model = "unknown";
-    try {
-      model = await ai.model();
-      const stream = await ai.client.chat.completions.create(
-        {
-          model,
-          messages: prompt,
-          max_tokens: MAX_REPLY_TOKENS,
-          stream: true,
-          stream_options: { include_usage: true },
-        },
-        { signal: abort.signal },
-      );
-      for await (const chunk of stream) {
-        clearTimeout(idle);
-        idle = setTimeout(() => abort.abort(), ai.timeoutMs);
-        unsent += chunk.choices[0]?.delta?.content ?? "";
-        if (chunk.usage) {
-          reply.usage = {
-            promptTokens: chunk.usage.prompt_tokens,
-            completionTokens: chunk.usage.completion_tokens,
-          };
+    const { model, usage, error } = await streamReply(ai, prompt, {
+      onText: (text) => {
+        reply.body += text;
+        this.broadcast({ type: "delta", id: reply.id, text });
+        // Keep the partial text, so a restart mid-reply loses little.
+        if (Date.now() - savedAt > 1000) {
+          savedAt = Date.now();
+          void this.save(reply);
         }
-      }
-      reply.status = "done";
-    } catch (error) {
-      Object.assign(reply, {
-        status: "error",
-        error: describeError(error, abort.signal.aborted, ai.timeoutMs),
-      });
-    } finally {
-      clearInterval(ticker);
-      clearTimeout(idle);
-    }
-    flush();
-    // Providers that report no usage get an estimate; a reply that failed before any text cost nothing.
-    if (!reply.usage && reply.body) {
-      const promptText = prompt.map((m) => m.content).join("\n");
-      reply.usage = {
-        promptTokens: estimateTokens(promptText),
-        completionTokens: estimateTokens(reply.body),
-      };
-    }
+      },
+    });
+    reply.status = error ? "error" : "done";
+    Object.assign(reply, { usage, error });
     await this.save(reply);
     this.broadcast({ type: "update", message: reply });
-    // Party to party, once the reply is saved. Not awaited: a slow or down usage party never holds up the room.
-    if (reply.usage) void reportUsage(this.room, { room: this.room.id, model, ...reply.usage });
+    // Party to party, not awaited: a slow or down usage party never holds up the room.
+    if (usage) void reportUsage(this.room, { room: this.room.id, model, ...usage });
   }
 
-  /** Names of the people here now, from the presence room of the same id (nobody, if it cannot say). */
-  async people() {
-    try {
-      const response = await this.room.context.parties.presence.get(this.room.id).fetch();
-      const { people } = PeopleSchema.parse(await response.json());
-      return [...new Set(people.map((user) => user.name))];
-    } catch {
-      return [];
-    }
+  /** Names of the people connected now, as their messages told us. */
+  people() {
+    const names = [...this.room.getConnections<{ name: string }>()].map((c) => c.state?.name);
+    return [...new Set(names.filter((name) => name !== undefined))];
   }
 
   /** Keeps, stores and broadcasts a new message (the sender's copy is its acknowledgement). */
@@ -223,11 +137,6 @@ export default class ChatRoomServer implements Party.Server {
 
 function send(connection: Party.Connection, message: ServerMessage) {
   connection.send(JSON.stringify(message));
-}
-
-function idOf(json: unknown): string | undefined {
-  const id = (json as { message?: { id?: unknown } } | null)?.message?.id;
-  return typeof id === "string" ? id.slice(0, 64) : undefined;
 }
 
 ChatRoomServer satisfies Party.Worker;

@@ -1,54 +1,42 @@
 import type * as Party from "partykit/server";
-import {
-  ClientMessageSchema,
-  LIMITS,
-  PeopleSchema,
-  ServerMessageSchema,
-  decode,
-  encode,
-  pack,
-  type Person,
-  type Presence,
-  type ServerMessage,
-} from "./presence.schema";
+import { refuseMethod } from "./http";
+import { ClientMessageSchema, ServerMessageSchema } from "./presence.schema";
+import { LIMITS, decode, encode } from "./presence.schema";
+import type { Person, Presence, ServerMessage } from "./presence.schema";
 import { RateLimiter } from "./rate-limit";
 
-/** What the room keeps on each connection: it survives hibernation, and stays far below the 2 kB limit. */
-type State = { key: string; country?: string } & Partial<Person>;
-type Changes = Extract<ServerMessage, { type: "changes" }>;
+/** What the room keeps on each connection: it survives hibernation (2 kB at most). */
+type State = { key: string } & Partial<Person>;
+/** What changed for a key since the last flush: joined (the person), moved, or left (null). */
+type Change = Person | Presence | null;
 
 // One presence room per chat room (same id). Hibernates: an idle room costs nothing.
 export default class PresenceServer implements Party.Server {
-  readonly options: Party.ServerOptions = { hibernate: true }; // an instance field: partykit ignores a static one
-
+  readonly options = { hibernate: true }; // an instance field: partykit ignores a static one
   people = new Map<string, Person>(); // by key: everyone who has joined
-  pending = {
-    add: new Map<string, Person>(),
-    presence: new Map<string, Presence>(),
-    remove: new Set<string>(),
-  };
+  pending = new Map<string, Change>(); // sent at the next flush
   timer: ReturnType<typeof setTimeout> | undefined;
-  limiter = new RateLimiter(LIMITS.updatesPerSecond, LIMITS.burst);
+  limiter = new RateLimiter(LIMITS.updatesPerSecond, LIMITS.updatesPerSecond);
   dropped = { tooLarge: 0, rateLimited: 0, invalid: 0 }; // since the room last woke up
 
   constructor(readonly room: Party.Room) {}
 
   // After waking from hibernation, memory is empty: rebuild it from the connections' state.
   onStart() {
-    for (const connection of this.room.getConnections<State>()) {
-      const { key, user, presence } = connection.state ?? {};
-      if (key && user && presence) this.people.set(key, { user, presence });
+    for (const { state } of this.room.getConnections<State>()) {
+      if (state?.user && state.presence)
+        this.people.set(state.key, { user: state.user, presence: state.presence });
     }
   }
 
-  onConnect(connection: Party.Connection<State>, ctx: Party.ConnectionContext) {
+  onConnect(connection: Party.Connection<State>) {
     const key = crypto.randomUUID().slice(0, 8);
-    connection.setState({ key, country: countryOf(ctx.request) });
+    connection.setState({ key });
     // Same connection id = the same tab reconnecting: a socket it left behind is a ghost.
-    for (const old of this.room.getConnections<State>(connection.id)) {
+    for (const old of this.room.getConnections<State>(connection.id))
       if (old.state?.key !== key) old.close(4000, "replaced");
-    }
-    send(connection, { type: "sync", you: key, people: Object.fromEntries(this.people) });
+    const sync = { type: "sync", you: key, people: Object.fromEntries(this.people) } as const;
+    connection.send(encode(ServerMessageSchema, sync));
   }
 
   onMessage(frame: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection<State>) {
@@ -60,11 +48,16 @@ export default class PresenceServer implements Party.Server {
     if (!message || !state || (message.type === "update" && !state.user))
       return this.drop("invalid"); // join first
 
-    if (message.type === "update") return this.update(sender, message.presence);
-    this.join(sender, {
-      user: { ...message.user, country: state.country },
-      presence: { cursor: null },
-    });
+    const person: Person =
+      message.type === "join"
+        ? { user: message.user, presence: { cursor: null } }
+        : { user: state.user!, presence: message.presence };
+    sender.setState({ key: state.key, ...person });
+    this.people.set(state.key, person);
+    // A join (again, with a new name) sends the whole person; a move only the presence.
+    const joining = message.type === "join" || isPerson(this.pending.get(state.key));
+    this.pending.set(state.key, joining ? person : person.presence);
+    this.timer ??= setTimeout(() => this.flush(), LIMITS.flushMs);
   }
 
   /** Bad input is counted and dropped: no reply, no crash, nothing for anyone else. */
@@ -76,99 +69,48 @@ export default class PresenceServer implements Party.Server {
     this.limiter.forget(connection.id);
     const key = connection.state?.key;
     if (!key || !this.people.delete(key)) return;
-    this.pending.add.delete(key);
-    this.pending.presence.delete(key);
-    this.pending.remove.add(key);
-    this.schedule();
+    this.pending.set(key, null);
+    this.timer ??= setTimeout(() => this.flush(), LIMITS.flushMs);
   }
 
   onError(connection: Party.Connection<State>) {
     this.onClose(connection); // an error ends the socket too: no ghost cursors
   }
 
-  // GET /parties/presence/<room>: who is here, for the AI's system prompt.
+  // GET /parties/presence/<room>: who is here, and how many bad frames were dropped.
   async onRequest(request: Party.Request) {
-    if (request.method !== "GET") {
-      await request.arrayBuffer(); // workerd resets a connection whose request body is left unread
-      return new Response("Method not allowed", { status: 405, headers: { Allow: "GET" } });
-    }
-    const people = PeopleSchema.parse({
-      people: [...this.people.values()].map((person) => person.user),
-    });
-    return Response.json({ ...people, dropped: this.dropped });
+    if (request.method !== "GET") return refuseMethod(request, ["GET"]);
+    const people = [...this.people.values()].map((person) => person.user);
+    return Response.json({ people, dropped: this.dropped });
   }
 
-  join(connection: Party.Connection<State>, person: Person) {
-    const { key } = connection.state!;
-    connection.setState({ ...connection.state!, ...person });
-    this.people.set(key, person);
-    this.pending.add.set(key, person); // joining again (a new name) replaces the old entry
-    this.schedule();
-  }
-
-  update(connection: Party.Connection<State>, presence: Presence) {
-    const { key, user } = connection.state!;
-    connection.setState({ ...connection.state!, presence });
-    this.people.set(key, { user: user!, presence });
-    if (this.pending.add.has(key)) this.pending.add.set(key, { user: user!, presence });
-    else this.pending.presence.set(key, presence);
-    this.schedule();
-  }
-
-  /** Many changes, one frame: the room flushes at most every LIMITS.flushMs. */
-  schedule() {
-    this.timer ??= setTimeout(() => this.flush(), LIMITS.flushMs);
-  }
-
+  /** Many changes, one frame: everyone's since the last flush, but never your own moves. */
   flush() {
-    const { add, presence, remove } = this.pending;
-    this.pending = { add: new Map(), presence: new Map(), remove: new Set() };
+    const pending = this.pending;
+    this.pending = new Map();
     this.timer = undefined;
-    const changes = ServerMessageSchema.parse(changesOf(add, presence, remove)) as Changes; // checked once
-
-    let everyone: Uint8Array<ArrayBuffer> | undefined; // one frame for all who did not move themselves
+    const everyone = encode(ServerMessageSchema, changes(pending));
     for (const connection of this.room.getConnections<State>()) {
       const key = connection.state?.key ?? "";
-      if (!changes.presence?.[key]) {
-        connection.send((everyone ??= pack(changes)));
-        continue;
-      }
-      // Everyone else's moves, never your own: drop your key, and `presence` itself if nothing is left.
-      const { [key]: _yours, ...others } = changes.presence;
-      const { presence: _all, ...rest } = changes;
-      const mine: Changes = Object.keys(others).length ? { ...rest, presence: others } : rest;
-      if (mine.add || mine.remove || mine.presence) connection.send(pack(mine));
+      const yours = pending.get(key);
+      if (!yours || isPerson(yours)) connection.send(everyone);
+      else if (pending.size > 1)
+        connection.send(encode(ServerMessageSchema, changes(pending, key)));
     }
   }
 }
 
-/** A `changes` frame with only the parts that have something in them. */
-function changesOf(
-  add: Map<string, Person>,
-  presence: Map<string, Presence>,
-  remove: Set<string>,
-): Changes {
-  const changes: Changes = { type: "changes" };
-  if (add.size) changes.add = Object.fromEntries(add);
-  if (presence.size) changes.presence = Object.fromEntries(presence);
-  if (remove.size) changes.remove = [...remove];
-  return changes;
-}
+const isPerson = (change: Change | undefined): change is Person => !!change && "user" in change;
 
-function send(connection: Party.Connection, message: ServerMessage) {
-  connection.send(encode(ServerMessageSchema, message));
-}
-
-/**
- * Cloudflare's two-letter country, when there is a real one: not "XX" (unknown) or "T1" (Tor), and not
- * the stand-in that local dev invents when it cannot look one up (Austin, Texas, ASN 395747).
- */
-function countryOf(request: Party.Request): string | undefined {
-  const cf = request.cf as { country?: unknown; asn?: unknown } | undefined;
-  if (!cf || cf.asn === 395747 || typeof cf.country !== "string") return undefined;
-  return /^[A-Z]{2}$/.test(cf.country) && !["XX", "T1"].includes(cf.country)
-    ? cf.country
-    : undefined;
+/** A `changes` frame: who joined, who moved (except `mover`), who left. */
+function changes(pending: Map<string, Change>, mover?: string) {
+  const frame: Extract<ServerMessage, { type: "changes" }> = { type: "changes" };
+  for (const [key, change] of pending) {
+    if (change === null) (frame.remove ??= []).push(key);
+    else if (isPerson(change)) (frame.add ??= {})[key] = change;
+    else if (key !== mover) (frame.presence ??= {})[key] = change;
+  }
+  return frame;
 }
 
 PresenceServer satisfies Party.Worker;

@@ -6,14 +6,10 @@ export const USAGE_ROOM = "total";
 
 export const LIMITS = {
   tokens: 1_000_000, // per report, prompt and completion each
-  room: 64, // characters in a room id
-  model: 100, // characters in a model id
   keys: 50, // rooms (and models) counted by name; the rest share OTHER
   minutes: 60, // the time series: tokens per minute, the last hour
   bodyBytes: 1024, // a report is a few dozen bytes
 } as const;
-
-/** Where rooms and models beyond LIMITS.keys are counted. */
 export const OTHER = "(other)";
 
 const TokenCountSchema = z.number().int().min(0).max(LIMITS.tokens);
@@ -21,11 +17,8 @@ const TokenCountSchema = z.number().int().min(0).max(LIMITS.tokens);
 /** What a chat room POSTs after each AI reply. `.strict()`: nothing else is accepted. */
 export const UsageReportSchema = z
   .object({
-    room: z
-      .string()
-      .regex(/^[\w-]+$/, "room ids are letters, digits, _ or -")
-      .max(LIMITS.room),
-    model: z.string().trim().min(1).max(LIMITS.model),
+    room: z.string().regex(/^[\w-]{1,64}$/, "room ids are 1-64 letters, digits, _ or -"),
+    model: z.string().trim().min(1).max(100),
     promptTokens: TokenCountSchema,
     completionTokens: TokenCountSchema,
   })
@@ -45,9 +38,7 @@ export const TallySchema = z.object({
 });
 export type Tally = z.infer<typeof TallySchema>;
 
-export const ServerMessageSchema = z.discriminatedUnion("type", [
-  TallySchema.extend({ type: z.literal("tally") }),
-]);
+export const ServerMessageSchema = TallySchema.extend({ type: z.literal("tally") });
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
 export const tokensOf = (tokens: Tokens) => tokens.promptTokens + tokens.completionTokens;

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import test from "node:test";
-import { ROOT, freePort } from "../tests/support/stage-app.js";
+import { ROOT, freePort } from "./stage-app.js";
 
 test(
   "npm run dev serves the current stage, with an offline AI from stage 3 on",

@@ -4,7 +4,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, prepareStage, stageDir } from "../tests/support/stage-app.js";
+import { ROOT, prepareStage, stageDir } from "./stage-app.js";
 import { listStages } from "./stage-tool/index.js";
 
 const stages = process.argv.slice(2).map(Number);

@@ -3,13 +3,7 @@ import { useUserName } from "~/utils/user";
 export const MAX_BODY = 2000;
 
 /** The message box. Sends the trimmed text; stays disabled until the user signs in. */
-export function Composer({
-  onSend,
-  onTyping,
-}: {
-  onSend: (body: string, name: string) => void;
-  onTyping?: () => void;
-}) {
+export function Composer({ onSend }: { onSend: (body: string, name: string) => void }) {
   const name = useUserName();
   return (
     <form
@@ -28,7 +22,6 @@ export function Composer({
         aria-label="Message"
         autoComplete="off"
         maxLength={MAX_BODY}
-        onInput={onTyping}
         disabled={!name}
         placeholder={name ? `Message as ${name}` : "Sign in (top right) to chat"}
         className="flex-1 rounded-lg bg-slate-800 px-4 py-3 text-lg placeholder:text-slate-500 focus:outline-none focus:ring-2 focus:ring-sky-400 disabled:opacity-60"

@@ -1,10 +1,14 @@
 import { useEffect, useRef } from "react";
 import type { ChatMessage as Message } from "~/hooks/use-chat-room";
 
+// A message's bubble; its colour (and, from stage 2, its opacity) are added where it is drawn.
+const BUBBLE = "w-fit max-w-[85%] whitespace-pre-wrap rounded-2xl px-4 py-2 text-lg";
+const COLOUR = { user: "bg-slate-800", assistant: "bg-violet-900/60" };
+
 export function MessageList({ messages }: { messages: Message[] }) {
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => {
-    end.current?.scrollIntoView({ block: "end" }); // it returns a Promise in newer browsers: not a cleanup
+    end.current?.scrollIntoView({ block: "end" }); // newer browsers return a Promise: no cleanup
   }, [messages]);
 
   if (messages.length === 0) {
@@ -26,7 +30,7 @@ export function MessageList({ messages }: { messages: Message[] }) {
           </span>
           <p
             data-testid="body"
-            className={`w-fit max-w-[85%] whitespace-pre-wrap rounded-2xl px-4 py-2 text-lg ${message.role === "assistant" ? "bg-violet-900/60" : "bg-slate-800"} ${message.pending ? "opacity-60" : ""}`}
+            className={`${BUBBLE} ${COLOUR[message.role]} ${message.pending ? "opacity-60" : ""}`}
           >
             {message.body ||
               (message.status === "streaming" ? (
@@ -34,9 +38,9 @@ export function MessageList({ messages }: { messages: Message[] }) {
               ) : null)}
           </p>
           {message.error && (
-            <span className="text-sm text-red-400">
+            <p className="text-sm text-red-400">
               {message.role === "assistant" ? "AI error" : "Not sent"}: {message.error}
-            </span>
+            </p>
           )}
         </li>
       ))}

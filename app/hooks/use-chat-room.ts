@@ -1,42 +1,34 @@
-import usePartySocket from "partysocket/react";
 import { useState } from "react";
-import { ServerMessageSchema, type ClientMessage, type Message } from "../../party/chatroom.schema";
+import { ServerMessageSchema } from "../../party/chatroom.schema";
+import type { ClientMessage, Message, ServerMessage } from "../../party/chatroom.schema";
+import { useJsonSocket } from "./use-json-socket";
 
-export type ConnectionStatus = "connecting" | "live" | "reconnecting";
 /** A message as this browser sees it: sent ones are pending until the room echoes them back. */
 export type ChatMessage = Message & { pending?: boolean; error?: string };
 
 export function useChatRoom(room: string) {
   const [messages, setMessages] = useState<ChatMessage[]>([]);
-  const [status, setStatus] = useState<ConnectionStatus>("connecting");
   const [ai, setAi] = useState<string | null>(null);
 
-  const socket = usePartySocket({
-    party: "chatroom",
-    room,
-    onOpen: () => setStatus("live"),
-    onClose: () => setStatus("reconnecting"),
-    onMessage(event) {
-      const data = ServerMessageSchema.parse(JSON.parse(event.data));
-      if (data.type === "history") {
-        // The room's history, plus what this browser sent that the room has not seen yet.
-        setMessages((previous) => [...data.messages, ...previous.filter((m) => m.pending)]);
-        setAi(data.ai);
-      } else if (data.type === "update") {
-        setMessages((previous) => upsert(previous, data.message));
-      } else if (data.type === "delta") {
-        setMessages((previous) =>
-          previous.map((m) => (m.id === data.id ? { ...m, body: m.body + data.text } : m)),
-        );
-      } else if (data.id) {
-        setMessages((previous) =>
-          previous.map((m) =>
-            m.id === data.id ? { ...m, pending: false, error: data.message } : m,
-          ),
-        );
-      }
-    },
-  });
+  const options = { party: "chatroom", room };
+  const { socket, status, dropped } = useJsonSocket(options, ServerMessageSchema, receive);
+
+  function receive(data: ServerMessage) {
+    if (data.type === "history") {
+      // The room's history, plus what this browser sent that the room has not seen yet.
+      setMessages((previous) => [...data.messages, ...previous.filter((m) => m.pending)]);
+      setAi(data.ai);
+    } else if (data.type === "update") {
+      setMessages((previous) => upsert(previous, data.message));
+    } else if (data.type === "delta") {
+      setMessages((previous) =>
+        previous.map((m) => (m.id === data.id ? { ...m, body: m.body + data.text } : m)),
+      );
+    } else if (data.id) {
+      const refused = { pending: false, error: data.message }; // the room said no
+      setMessages((list) => list.map((m) => (m.id === data.id ? { ...m, ...refused } : m)));
+    }
+  }
 
   function send(body: string, name: string) {
     const message: ClientMessage["message"] = { id: crypto.randomUUID(), body, user: { name } };
@@ -48,7 +40,7 @@ export function useChatRoom(room: string) {
     socket.send(JSON.stringify({ type: "message", message } satisfies ClientMessage));
   }
 
-  return { messages, status, ai, send };
+  return { messages, status, dropped, ai, send };
 }
 
 function upsert(messages: ChatMessage[], message: Message): ChatMessage[] {

@@ -1,100 +1,60 @@
 import type { MetaFunction } from "@remix-run/react";
+import { useState } from "react";
 import { ConnectionBadge } from "~/components/connection-badge";
-import { TokensChart } from "~/components/tokens-chart";
-import { useCountUp } from "~/hooks/use-count-up";
-import { useUsage } from "~/hooks/use-usage";
-import { estimateCost, formatCost, formatTotalCost } from "~/utils/prices";
-import { tokensOf, type Tokens } from "../../party/usage.schema";
+import { useJsonSocket } from "~/hooks/use-json-socket";
+import { estimateCost } from "~/utils/prices";
+import { ServerMessageSchema, USAGE_ROOM, tokensOf } from "../../party/usage.schema";
+import type { Tally, Tokens } from "../../party/usage.schema";
 
 export default function UsageRoute() {
   // Stage 4: the usage party adds up every room's AI tokens; this page only shows its numbers.
-  const { tally, status } = useUsage();
-  const total = tally ? tokensOf(tally.total) : 0;
-  const shown = useCountUp(total);
-
+  const [tally, setTally] = useState<Tally | null>(null); // null until the first one comes
+  const usage = { party: "usage", room: USAGE_ROOM };
+  const { status, dropped } = useJsonSocket(usage, ServerMessageSchema, setTally);
+  const total = tally ? tokensOf(tally.total) : undefined;
   return (
-    <section className="flex flex-col gap-8">
-      <header className="text-center">
-        <div className="flex justify-center">
-          <ConnectionBadge status={status} />
-        </div>
-        <h1 className="mt-4 text-xl font-semibold text-slate-400">AI tokens used, in every room</h1>
-        {/* data-value: the server's total, for tests and tools; the text counts up to it. */}
-        <p
-          data-testid="usage-total"
-          data-value={tally ? total : undefined}
-          className="mt-2 text-9xl font-black tabular-nums"
-        >
-          {tally ? shown.toLocaleString("en-US") : "…"}
-        </p>
-        {tally && (
-          <p className="mt-4 text-lg text-slate-400">
-            {tally.total.promptTokens.toLocaleString("en-US")} prompt ·{" "}
-            {tally.total.completionTokens.toLocaleString("en-US")} completion · estimated cost{" "}
-            <span data-testid="usage-cost" className="text-slate-100">
-              {formatTotalCost(tally.models)}
-            </span>
-          </p>
-        )}
-      </header>
-      {tally && (
-        <>
-          <TokensChart perMinute={tally.perMinute} />
-          <div className="grid gap-6 md:grid-cols-2">
-            <UsageTable
-              title="Room"
-              rows={Object.entries(tally.rooms).map(([room, tokens]) => [`#${room}`, tokens])}
-            />
-            <UsageTable
-              title="Model"
-              rows={Object.entries(tally.models).map(([model, tokens]) => [
-                model,
-                tokens,
-                formatCost(estimateCost(model, tokens)),
-              ])}
-            />
-          </div>
-        </>
-      )}
-    </section>
+    <div className="my-auto flex flex-col items-center gap-4 text-center">
+      <ConnectionBadge status={status} dropped={dropped} />
+      <h1 className="text-xl font-semibold text-slate-400">AI tokens used, in every room</h1>
+      <p data-testid="usage-total" data-value={total} className="text-9xl font-black tabular-nums">
+        {total?.toLocaleString("en-US") ?? "…"}
+      </p>
+      {tally && <TokensChart perMinute={tally.perMinute} />}
+      {tally && <p className="text-lg text-slate-400">{biggestFirst(tally.rooms, roomName)}</p>}
+      {tally && <p className="text-lg text-slate-400">{biggestFirst(tally.models, modelCost)}</p>}
+    </div>
   );
 }
 
-/** [name, tokens, estimated cost (models only)] */
-type Row = [name: string, tokens: Tokens, cost?: string];
+const roomName = (room: string) => `#${room}`;
+const modelCost = (model: string, tokens: Tokens) => `${model} (${estimateCost(model, tokens)})`;
 
-function UsageTable({ title, rows }: { title: string; rows: Row[] }) {
-  const sorted = rows.toSorted(([, a], [, b]) => tokensOf(b) - tokensOf(a));
-  const withCost = rows.some(([, , cost]) => cost !== undefined);
+/** "#ai 1,200 · #lobby 300": where the tokens went, biggest first. */
+function biggestFirst(counts: Record<string, Tokens>, label: typeof modelCost) {
+  const sorted = Object.entries(counts).toSorted(([, a], [, b]) => tokensOf(b) - tokensOf(a));
+  return sorted
+    .map(([key, t]) => `${label(key, t)} ${tokensOf(t).toLocaleString("en-US")}`)
+    .join(" · ");
+}
+
+const BAR = "absolute bottom-0 w-[1.4%] bg-sky-400";
+
+/** Tokens per minute over the last hour: one bar a minute, the busiest full height. */
+function TokensChart({ perMinute }: { perMinute: Tally["perMinute"] }) {
+  const now = Math.max(Math.floor(Date.now() / 60_000), perMinute.at(-1)?.minute ?? 0);
+  const recent = perMinute.filter((m) => m.minute > now - 60);
+  const peak = Math.max(1, ...recent.map((m) => m.tokens));
+  const total = recent.reduce((sum, m) => sum + m.tokens, 0);
   return (
-    <table
-      data-testid={`usage-by-${title.toLowerCase()}`}
-      className="w-full self-start text-left text-lg tabular-nums"
-    >
-      <thead className="text-sm text-slate-400">
-        <tr>
-          <th className="py-1 font-medium">{title}</th>
-          <th className="py-1 text-right font-medium">Tokens</th>
-          {withCost && <th className="py-1 text-right font-medium">Est. cost</th>}
-        </tr>
-      </thead>
-      <tbody>
-        {sorted.map(([name, tokens, cost]) => (
-          <tr key={name} className="border-t border-slate-800">
-            <th className="py-1 pr-4 font-normal break-words">{name}</th>
-            <td className="py-1 text-right">{tokensOf(tokens).toLocaleString("en-US")}</td>
-            {withCost && <td className="whitespace-nowrap py-1 pl-4 text-right">{cost}</td>}
-          </tr>
-        ))}
-        {sorted.length === 0 && (
-          <tr className="border-t border-slate-800">
-            <td colSpan={3} className="py-2 text-slate-500">
-              No AI replies yet: ask the AI something in a room.
-            </td>
-          </tr>
-        )}
-      </tbody>
-    </table>
+    <div data-testid="tokens-chart" data-total={total} className="relative h-32 w-full">
+      {recent.map(({ minute, tokens }) => {
+        const style = {
+          left: `${(minute - now + 59) / 0.6}%`,
+          height: `${(tokens / peak) * 100}%`,
+        };
+        return <div key={minute} className={BAR} style={style} />;
+      })}
+    </div>
   );
 }
 

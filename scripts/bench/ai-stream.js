@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { createServer } from "../local-ai/server.js";
-import { prepareStage, startApp } from "../../tests/support/stage-app.js";
+import { prepareStage, startApp } from "../stage-app.js";
 
 // Node 20 has WebSocket behind a flag (npm run bench sets it); Node 22 has it always.
 if (typeof WebSocket !== "function") {

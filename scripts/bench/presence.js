@@ -4,8 +4,9 @@
 // Usage: node scripts/bench/presence.js [--cursors 50] [--seconds 5]
 import { availableParallelism, loadavg } from "node:os";
 import { parseArgs } from "node:util";
-import { prepareStage, startApp } from "../../tests/support/stage-app.js";
-import { connectPresence, waitFor } from "../../tests/support/presence-socket.js";
+import { prepareStage, startApp } from "../stage-app.js";
+import { connectPresence } from "../presence-socket.js";
+import { waitFor } from "../wait-for.js";
 
 const { values } = parseArgs({
   options: {

@@ -1,4 +1,4 @@
-import type { Page } from "@playwright/test";
+import type { Page, WebSocketRoute } from "@playwright/test";
 import { enterRoom, expect, messages, post, test } from "./fixtures";
 
 // People talking to people: the AI (stage 3 on) answers only when addressed.
@@ -93,8 +93,13 @@ test("hostile frames get error frames and change nothing for anyone else", async
   const replies = await bob.evaluate(
     async ({ taken }) => {
       const socket = new WebSocket(`ws://${location.host}/parties/chatroom/ai`);
-      const received: { type: string; code?: string }[] = [];
-      socket.onmessage = (event) => received.push(JSON.parse(event.data));
+      const codes: string[] = []; // of the error frames, in order
+      const allRefused = new Promise<void>((resolve) => {
+        socket.onmessage = (event) => {
+          const frame = JSON.parse(event.data);
+          if (frame.type === "error" && codes.push(frame.code) === 5) resolve();
+        };
+      });
       await new Promise((resolve) => (socket.onopen = resolve));
       const message = (fields: object) =>
         JSON.stringify({
@@ -106,10 +111,9 @@ test("hostile frames get error frames and change nothing for anyone else", async
       socket.send(message({ body: "x".repeat(10_000) }));
       socket.send(message({ id: taken, body: "overwrite" }));
       socket.send(JSON.stringify({ type: "delete", id: taken }));
-      while (received.filter((m) => m.type === "error").length < 5)
-        await new Promise((r) => setTimeout(r, 20));
+      await allRefused;
       socket.close();
-      return received.filter((m) => m.type === "error").map((m) => m.code);
+      return codes;
     },
     { taken },
   );
@@ -147,4 +151,31 @@ test("the transcript is GET only, and a refused request leaves the connection us
   const get = await request.get("/parties/chatroom/lobby");
   expect(get.ok()).toBe(true);
   expect(Array.isArray((await get.json()).messages)).toBe(true);
+});
+
+test("a bad frame from the room is dropped and counted, and the chat carries on", async ({
+  alice,
+  bob,
+  tag,
+}) => {
+  // Between Bob's page and the room: every frame passes, and the test can add its own.
+  const toBob: WebSocketRoute[] = [];
+  await bob.routeWebSocket(/\/parties\/chatroom\//, (socket) => {
+    socket.connectToServer();
+    toBob.push(socket);
+  });
+  await enterRoom(bob, "lobby");
+  await enterRoom(alice, "lobby");
+  const errors: Error[] = [];
+  bob.on("pageerror", (error) => errors.push(error));
+
+  const socket = toBob.at(-1)!;
+  for (const frame of ["{not json", "null", '{"type":"update"}', '{"type":"delete","id":"x"}'])
+    socket.send(frame);
+  await expect(bob.getByTestId("connection-status")).toHaveAttribute("data-dropped", "4");
+
+  await post(alice, `still talking ${tag}`);
+  await expect(messages(bob).filter({ hasText: `still talking ${tag}` })).toHaveCount(1);
+  await expect(bob.getByTestId("connection-status")).toHaveText("live");
+  expect(errors, "nothing was thrown in the page").toEqual([]);
 });

@@ -1,7 +1,7 @@
 import { test as base, expect, type Browser, type Page } from "@playwright/test";
 import { randomUUID } from "node:crypto";
 import { startProvider, type ProviderMode } from "../support/ai-providers.js";
-import { prepareStage, startApp } from "../support/stage-app.js";
+import { prepareStage, startApp } from "../../scripts/stage-app.js";
 import { STAGE } from "../support/stage";
 
 type App = {

@@ -4,7 +4,7 @@ import { Agent, request as httpRequest } from "node:http";
 import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startApp } from "../support/stage-app.js";
+import { startApp } from "../../scripts/stage-app.js";
 import { enterRoom, expect, messages, post, test } from "./fixtures";
 
 // Only "@ai" gets a reply, so the AI spends tokens when a test asks it to and at no other time.
@@ -27,7 +27,7 @@ const report = (fields: Partial<Record<keyof Tokens | "room" | "model", unknown>
     ...fields,
   });
 
-/** The server's total as the page holds it (the text may still be counting up to it). */
+/** The server's total as the page holds it. */
 const pageTotal = async (page: Page) =>
   Number(await page.getByTestId("usage-total").getAttribute("data-value"));
 
@@ -72,7 +72,7 @@ test("an AI reply raises the /usage total by exactly its tokens, live; a reload 
 
   const total = bob.getByTestId("usage-total");
   await expect(total).toHaveAttribute("data-value", String(before + spent));
-  await expect(total).toHaveText((before + spent).toLocaleString("en-US")); // the count-up ends on it exactly
+  await expect(total).toHaveText((before + spent).toLocaleString("en-US")); // the text says the same
   await expect(bob.getByTestId("tokens-chart")).toHaveAttribute(
     "data-total",
     String(chartBefore + spent),

@@ -6,7 +6,7 @@ import { once } from "node:events";
 import { createServer } from "../../scripts/local-ai/server.js";
 import { loadCorpus } from "../../scripts/local-ai/corpus.js";
 import { createNgramModel } from "../../scripts/local-ai/ngram-model.js";
-import { ROOT } from "./stage-app.js";
+import { ROOT } from "../../scripts/stage-app.js";
 
 /** @typedef {"local" | "slow" | "down" | "unauthorized" | "stalling"} ProviderMode */
 

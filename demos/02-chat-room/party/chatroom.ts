@@ -1,12 +1,13 @@
 import type * as Party from "partykit/server";
-import { ClientMessageSchema, LIMITS, type Message, type ServerMessage } from "./chatroom.schema";
+import { LIMITS, parseClientFrame, refusal } from "./chatroom.schema";
+import type { Message, ServerMessage } from "./chatroom.schema";
+import { refuseMethod } from "./http";
 import { RateLimiter } from "./rate-limit";
 
 // Each message is stored under its own key, so a new message is one small write
 // and `storage.list()` returns them in order.
 const PREFIX = "message:";
-const storageKey = (message: Message) =>
-  `${PREFIX}${String(message.createdAt).padStart(15, "0")}:${message.id}`;
+const storageKey = (m: Message) => `${PREFIX}${String(m.createdAt).padStart(15, "0")}:${m.id}`;
 
 export default class ChatRoomServer implements Party.Server {
   messages: Message[] = []; // oldest first, at most LIMITS.history
@@ -27,43 +28,22 @@ export default class ChatRoomServer implements Party.Server {
     this.limiter.forget(connection.id);
   }
 
-  async onMessage(raw: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection) {
-    const reject = (
-      code: Extract<ServerMessage, { type: "error" }>["code"],
-      message: string,
-      id?: string,
-    ) => send(sender, { type: "error", code, message, id });
-
-    if (typeof raw !== "string") return reject("invalid", "send JSON text frames");
-    if (raw.length > LIMITS.frameBytes)
-      return reject("too_large", `frames are at most ${LIMITS.frameBytes} bytes`);
+  async onMessage(frame: string | ArrayBuffer | ArrayBufferView, sender: Party.Connection) {
     if (!this.limiter.take(sender.id))
-      return reject("rate_limited", "slow down: too many messages");
+      return send(sender, refusal("rate_limited", "slow down: too many messages"));
+    const parsed = parseClientFrame(frame);
+    if (parsed.type === "error") return send(sender, parsed);
 
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      return reject("bad_json", "the frame is not valid JSON");
-    }
-    const result = ClientMessageSchema.safeParse(json);
-    if (!result.success) {
-      const issue = result.error.issues[0];
-      return reject("invalid", `${issue.path.join(".") || "frame"}: ${issue.message}`, idOf(json));
-    }
-
-    const { message } = result.data;
-    if (this.messages.some((m) => m.id === message.id)) {
-      return reject("duplicate_id", `a message with id ${message.id} exists`, message.id);
-    }
+    const { message } = parsed;
+    if (this.messages.some((m) => m.id === message.id))
+      return send(sender, refusal("duplicate_id", `id ${message.id} is taken`, message.id));
     await this.add({ ...message, role: "user", createdAt: this.now() });
   }
 
   // GET /parties/chatroom/<room>: the transcript.
   async onRequest(request: Party.Request) {
-    if (request.method === "GET") return Response.json({ messages: this.messages });
-    await request.arrayBuffer(); // workerd resets a connection whose request body is left unread
-    return new Response("Method not allowed", { status: 405, headers: { Allow: "GET" } });
+    if (request.method !== "GET") return refuseMethod(request, ["GET"]);
+    return Response.json({ messages: this.messages });
   }
 
   /** Keeps, stores and broadcasts a new message (the sender's copy is its acknowledgement). */
@@ -87,11 +67,6 @@ export default class ChatRoomServer implements Party.Server {
 
 function send(connection: Party.Connection, message: ServerMessage) {
   connection.send(JSON.stringify(message));
-}
-
-function idOf(json: unknown): string | undefined {
-  const id = (json as { message?: { id?: unknown } } | null)?.message?.id;
-  return typeof id === "string" ? id.slice(0, 64) : undefined;
 }
 
 ChatRoomServer satisfies Party.Worker;

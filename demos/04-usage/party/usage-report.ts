@@ -8,16 +8,10 @@ const RETRY_AFTER_MS = [500, 2_000, 8_000]; // then give up: a lost report must 
  * Retries when the usage party is down or busy; never throws. Do not await it on the reply path.
  */
 export async function reportUsage(room: Party.Room, report: UsageReport): Promise<void> {
-  const secret = room.env.USAGE_SECRET;
-  if (typeof secret !== "string" || !secret) {
-    console.warn(`usage of #${report.room} not reported: USAGE_SECRET is not set`);
-    return;
-  }
-
+  const secret = room.env.USAGE_SECRET; // without it, the usage party refuses: that is logged too
   let problem = "";
-  for (let attempt = 0; attempt <= RETRY_AFTER_MS.length; attempt++) {
-    if (attempt > 0)
-      await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS[attempt - 1]));
+  for (const wait of [0, ...RETRY_AFTER_MS]) {
+    await new Promise((resolve) => setTimeout(resolve, wait));
     try {
       const response = await room.context.parties.usage.get(USAGE_ROOM).fetch({
         method: "POST",

@@ -1,46 +1,32 @@
 // The presence protocol: one module that both the party and the app import.
-// Frames are msgpack (binary) by default; JSON text frames are accepted too, for debugging.
+// Frames are msgpack (binary); JSON text frames are accepted too, for debugging.
 import "./restore-buffer"; // must run before msgpackr loads
 import { FLOAT32_OPTIONS, Packr } from "msgpackr";
 import { z } from "zod";
 
 export const LIMITS = {
-  name: 40, // characters in a display name
   frameBytes: 256, // a client frame larger than this is dropped unread
   updatesPerSecond: 60, // per connection; clients send at most 30
-  burst: 60,
   flushMs: 1000 / 30, // the room sends its batched changes at most 30 times a second
 } as const;
 
-/** Where the pointer is, as fractions of the chat panel's box: the same spot in any window size. */
-export const CursorSchema = z
-  .object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) })
-  .strict();
+/** Where the pointer is, as fractions of the chat panel: the same spot in any window size. */
+const CursorSchema = z.object({ x: z.number().min(0).max(1), y: z.number().min(0).max(1) });
 export const PresenceSchema = z
-  .object({ cursor: CursorSchema.nullable(), typing: z.boolean().optional() })
+  .object({ cursor: CursorSchema.strict().nullable(), typing: z.boolean().optional() })
   .strict();
-export const UserSchema = z.object({
-  name: z.string().trim().min(1).max(LIMITS.name),
-  colour: z.string().regex(/^#[0-9a-f]{6}$/i, "a colour is #rrggbb"),
-  country: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .optional(), // set by the server from the request, never by a client
-});
+export const UserSchema = z
+  .object({ name: z.string().trim().min(1).max(40), colour: z.string().regex(/^#[0-9a-f]{6}$/i) })
+  .strict();
 export const PersonSchema = z.object({ user: UserSchema, presence: PresenceSchema });
-/** A short key per connection, made by the room. The connection id is never shared: it lets a client reconnect. */
-export const KeySchema = z.string().regex(/^[\w-]{1,16}$/);
+/** A short key per connection, made by the room. The connection id is never shared. */
+const KeySchema = z.string().regex(/^[0-9a-f]{8}$/);
 
-/** GET /parties/presence/<room>: who is here (the chat room's AI reads it for its prompt). */
-export const PeopleSchema = z.object({ people: z.array(UserSchema) });
-
-export type Cursor = z.infer<typeof CursorSchema>;
 export type Presence = z.infer<typeof PresenceSchema>;
-export type User = z.infer<typeof UserSchema>;
 export type Person = z.infer<typeof PersonSchema>;
 
 export const ClientMessageSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("join"), user: UserSchema.omit({ country: true }).strict() }).strict(),
+  z.object({ type: z.literal("join"), user: UserSchema }).strict(),
   z.object({ type: z.literal("update"), presence: PresenceSchema }).strict(),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
@@ -48,7 +34,7 @@ export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 export const ServerMessageSchema = z.discriminatedUnion("type", [
   // On connect: everyone who has joined, and the key the room gave you.
   z.object({ type: z.literal("sync"), you: KeySchema, people: z.record(KeySchema, PersonSchema) }),
-  // Then deltas, batched. Your own presence updates are never sent back to you.
+  // Then batched changes. Your own presence updates are never sent back to you.
   z.object({
     type: z.literal("changes"),
     add: z.record(KeySchema, PersonSchema).optional(),
@@ -58,7 +44,7 @@ export const ServerMessageSchema = z.discriminatedUnion("type", [
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
-// Small frames: 32-bit floats are plenty for a fraction of a panel, and map headers take 1 byte, not 3.
+// Small frames: 32-bit floats are plenty for a fraction of a panel; 1-byte map headers.
 const packr = new Packr({
   useRecords: false,
   mapsAsObjects: true,
@@ -67,48 +53,20 @@ const packr = new Packr({
 });
 
 /** Validates, then packs: a malformed message is a bug here, never a frame on the wire. */
-export function encode<T>(schema: z.ZodType<T>, message: T): Uint8Array<ArrayBuffer> {
-  return pack(schema.parse(message));
-}
-
-/** Packs without validating: only for a message already parsed, or a part of one. */
-export function pack(message: unknown): Uint8Array<ArrayBuffer> {
-  return packr.pack(message) as Uint8Array<ArrayBuffer>;
-}
+export const encode = <T>(schema: z.ZodType<T>, message: T) =>
+  packr.pack(schema.parse(message)) as Uint8Array<ArrayBuffer>;
 
 /** msgpack or JSON in, a valid message or null out. Never throws. */
-export function decode<T>(
-  schema: z.ZodType<T>,
-  frame: string | ArrayBuffer | ArrayBufferView,
-): T | null {
+export function decode<T>(schema: z.ZodType<T>, frame: string | ArrayBuffer | ArrayBufferView) {
   try {
-    const data = typeof frame === "string" ? JSON.parse(frame) : packr.unpack(bytesOf(frame));
+    const bytes = ArrayBuffer.isView(frame)
+      ? new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength)
+      : frame;
+    const data =
+      typeof bytes === "string" ? JSON.parse(bytes) : packr.unpack(new Uint8Array(bytes));
     const result = schema.safeParse(data);
     return result.success ? result.data : null;
   } catch {
     return null;
   }
-}
-
-function bytesOf(frame: ArrayBuffer | ArrayBufferView) {
-  return ArrayBuffer.isView(frame)
-    ? new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength)
-    : new Uint8Array(frame);
-}
-
-/** The same colour for the same name, everywhere. */
-export function colourFor(name: string): string {
-  const PALETTE = [
-    "#f87171",
-    "#fb923c",
-    "#facc15",
-    "#4ade80",
-    "#2dd4bf",
-    "#38bdf8",
-    "#818cf8",
-    "#e879f9",
-  ];
-  let hash = 0;
-  for (const char of name) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
-  return PALETTE[hash % PALETTE.length];
 }

@@ -8,10 +8,13 @@ export type Message = {
   createdAt: number;
 };
 
+// A message's bubble; its colour (and, from stage 2, its opacity) are added where it is drawn.
+const BUBBLE = "w-fit max-w-[85%] whitespace-pre-wrap rounded-2xl px-4 py-2 text-lg";
+
 export function MessageList({ messages }: { messages: Message[] }) {
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => {
-    end.current?.scrollIntoView({ block: "end" }); // it returns a Promise in newer browsers: not a cleanup
+    end.current?.scrollIntoView({ block: "end" }); // newer browsers return a Promise: no cleanup
   }, [messages]);
 
   if (messages.length === 0) {
@@ -29,9 +32,7 @@ export function MessageList({ messages }: { messages: Message[] }) {
           <span data-testid="author" className="text-xs font-semibold text-slate-400">
             {message.user.name}
           </span>
-          <p className="w-fit max-w-[85%] whitespace-pre-wrap rounded-2xl bg-slate-800 px-4 py-2 text-lg">
-            {message.body}
-          </p>
+          <p className={`${BUBBLE} bg-slate-800`}>{message.body}</p>
         </li>
       ))}
       <li ref={end} aria-hidden />

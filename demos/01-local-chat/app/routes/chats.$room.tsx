@@ -33,7 +33,7 @@ function ChatRoom({ room }: { room: Room }) {
         <h1 className="text-3xl font-bold">#{room.id}</h1>
         <p className="text-slate-400">{room.description}</p>
       </header>
-      <div className="flex min-h-80 flex-1 flex-col overflow-y-auto rounded-xl border border-slate-800 bg-slate-900 p-4">
+      <div className="flex min-h-80 flex-1 flex-col overflow-y-auto rounded-xl bg-slate-900 p-4">
         <MessageList messages={messages} />
       </div>
       <Composer

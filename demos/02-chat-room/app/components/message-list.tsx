@@ -1,10 +1,13 @@
 import { useEffect, useRef } from "react";
 import type { ChatMessage as Message } from "~/hooks/use-chat-room";
 
+// A message's bubble; its colour (and, from stage 2, its opacity) are added where it is drawn.
+const BUBBLE = "w-fit max-w-[85%] whitespace-pre-wrap rounded-2xl px-4 py-2 text-lg";
+
 export function MessageList({ messages }: { messages: Message[] }) {
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => {
-    end.current?.scrollIntoView({ block: "end" }); // it returns a Promise in newer browsers: not a cleanup
+    end.current?.scrollIntoView({ block: "end" }); // newer browsers return a Promise: no cleanup
   }, [messages]);
 
   if (messages.length === 0) {
@@ -22,12 +25,10 @@ export function MessageList({ messages }: { messages: Message[] }) {
           <span data-testid="author" className="text-xs font-semibold text-slate-400">
             {message.user.name}
           </span>
-          <p
-            className={`w-fit max-w-[85%] whitespace-pre-wrap rounded-2xl bg-slate-800 px-4 py-2 text-lg ${message.pending ? "opacity-60" : ""}`}
-          >
+          <p className={`${BUBBLE} bg-slate-800 ${message.pending ? "opacity-60" : ""}`}>
             {message.body}
           </p>
-          {message.error && <span className="text-sm text-red-400">Not sent: {message.error}</span>}
+          {message.error && <p className="text-sm text-red-400">Not sent: {message.error}</p>}
         </li>
       ))}
       <li ref={end} aria-hidden />

@@ -1,36 +1,28 @@
-import usePartySocket from "partysocket/react";
 import { useState } from "react";
-import { ServerMessageSchema, type ClientMessage, type Message } from "../../party/chatroom.schema";
+import { ServerMessageSchema } from "../../party/chatroom.schema";
+import type { ClientMessage, Message, ServerMessage } from "../../party/chatroom.schema";
+import { useJsonSocket } from "./use-json-socket";
 
-export type ConnectionStatus = "connecting" | "live" | "reconnecting";
 /** A message as this browser sees it: sent ones are pending until the room echoes them back. */
 export type ChatMessage = Message & { pending?: boolean; error?: string };
 
 export function useChatRoom(room: string) {
   const [messages, setMessages] = useState<ChatMessage[]>([]);
-  const [status, setStatus] = useState<ConnectionStatus>("connecting");
 
-  const socket = usePartySocket({
-    party: "chatroom",
-    room,
-    onOpen: () => setStatus("live"),
-    onClose: () => setStatus("reconnecting"),
-    onMessage(event) {
-      const data = ServerMessageSchema.parse(JSON.parse(event.data));
-      if (data.type === "history") {
-        // The room's history, plus what this browser sent that the room has not seen yet.
-        setMessages((previous) => [...data.messages, ...previous.filter((m) => m.pending)]);
-      } else if (data.type === "update") {
-        setMessages((previous) => upsert(previous, data.message));
-      } else if (data.id) {
-        setMessages((previous) =>
-          previous.map((m) =>
-            m.id === data.id ? { ...m, pending: false, error: data.message } : m,
-          ),
-        );
-      }
-    },
-  });
+  const options = { party: "chatroom", room };
+  const { socket, status, dropped } = useJsonSocket(options, ServerMessageSchema, receive);
+
+  function receive(data: ServerMessage) {
+    if (data.type === "history") {
+      // The room's history, plus what this browser sent that the room has not seen yet.
+      setMessages((previous) => [...data.messages, ...previous.filter((m) => m.pending)]);
+    } else if (data.type === "update") {
+      setMessages((previous) => upsert(previous, data.message));
+    } else if (data.id) {
+      const refused = { pending: false, error: data.message }; // the room said no
+      setMessages((list) => list.map((m) => (m.id === data.id ? { ...m, ...refused } : m)));
+    }
+  }
 
   function send(body: string, name: string) {
     const message: ClientMessage["message"] = { id: crypto.randomUUID(), body, user: { name } };
@@ -42,7 +34,7 @@ export function useChatRoom(room: string) {
     socket.send(JSON.stringify({ type: "message", message } satisfies ClientMessage));
   }
 
-  return { messages, status, send };
+  return { messages, status, dropped, send };
 }
 
 function upsert(messages: ChatMessage[], message: Message): ChatMessage[] {

@@ -26,7 +26,7 @@ export default function ChatRoute() {
 
 function ChatRoom({ room }: { room: Room }) {
   // Stage 2: the messages live in a PartyKit room, shared by everyone in it.
-  const { messages, status, send } = useChatRoom(room.id);
+  const { messages, status, dropped, send } = useChatRoom(room.id);
 
   return (
     <section className="flex flex-1 flex-col gap-4">
@@ -35,9 +35,9 @@ function ChatRoom({ room }: { room: Room }) {
           <h1 className="text-3xl font-bold">#{room.id}</h1>
           <p className="text-slate-400">{room.description}</p>
         </div>
-        <ConnectionBadge status={status} />
+        <ConnectionBadge status={status} dropped={dropped} />
       </header>
-      <div className="flex min-h-80 flex-1 flex-col overflow-y-auto rounded-xl border border-slate-800 bg-slate-900 p-4">
+      <div className="flex min-h-80 flex-1 flex-col overflow-y-auto rounded-xl bg-slate-900 p-4">
         <MessageList messages={messages} />
       </div>
       <Composer onSend={send} />

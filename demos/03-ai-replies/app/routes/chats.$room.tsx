@@ -26,7 +26,7 @@ export default function ChatRoute() {
 
 function ChatRoom({ room }: { room: Room }) {
   // Stage 2: the messages live in a PartyKit room, shared by everyone in it.
-  const { messages, status, ai, send } = useChatRoom(room.id);
+  const { messages, status, dropped, ai, send } = useChatRoom(room.id);
 
   return (
     <section className="flex flex-1 flex-col gap-4">
@@ -36,13 +36,13 @@ function ChatRoom({ room }: { room: Room }) {
           <p className="text-slate-400">{room.description}</p>
         </div>
         <div className="flex flex-col items-end gap-1">
-          <ConnectionBadge status={status} />
+          <ConnectionBadge status={status} dropped={dropped} />
           <span data-testid="ai-model" className="text-sm text-slate-400">
             {ai ? `AI: ${ai}` : "AI: none configured"}
           </span>
         </div>
       </header>
-      <div className="flex min-h-80 flex-1 flex-col overflow-y-auto rounded-xl border border-slate-800 bg-slate-900 p-4">
+      <div className="flex min-h-80 flex-1 flex-col overflow-y-auto rounded-xl bg-slate-900 p-4">
         <MessageList messages={messages} />
       </div>
       <Composer onSend={send} />

@@ -1,45 +1,103 @@
+import usePartySocket from "partysocket/react";
+import { createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
+import type { ReactNode } from "react";
 import {
-  createContext,
-  useContext,
-  useEffect,
-  useState,
-  useSyncExternalStore,
-  type ReactNode,
-} from "react";
-import { PresenceClient, type PersonHere } from "~/utils/presence-client";
-import { useUserName } from "~/utils/user";
+  ClientMessageSchema,
+  ServerMessageSchema,
+  decode,
+  encode,
+} from "../../party/presence.schema";
+import type { ClientMessage, Person, Presence, ServerMessage } from "../../party/presence.schema";
 
-const PresenceContext = createContext<PresenceClient | null>(null);
-const NOBODY: PersonHere[] = [];
+export type PersonHere = Person & { key: string; you: boolean };
+type Here = { you?: string; people: Record<string, Person> };
+type Room = {
+  people: PersonHere[];
+  set(patch: Partial<Presence>): void;
+  typing(on?: boolean): void;
+};
 
-/** Joins the room's presence as the signed-in user (signed out: watches, no cursor). Browser only. */
-export function PresenceProvider({ room, children }: { room: string; children: ReactNode }) {
-  const name = useUserName();
-  const [client, setClient] = useState<PresenceClient | null>(null);
-  useEffect(
-    function connect() {
-      const client = new PresenceClient(room, name);
-      setClient(client);
-      return () => client.close(); // closing is leaving: everyone else sees it at once
+const PresenceContext = createContext<Room | null>(null);
+const SEND_MS = 1000 / 30; // at most 30 updates a second
+const TYPING_MS = 3000;
+
+type Props = { room: string; name: string | null; children: ReactNode };
+
+/** Joins the room's presence as `name`. Signed out (null): you see everyone, nobody sees you. */
+export function PresenceProvider({ room, name, children }: Props) {
+  const [here, setHere] = useState<Here>({ people: {} });
+  const mine = useRef<Presence>({ cursor: null }); // sent again after every reconnect
+  const socket = usePartySocket({
+    party: "presence",
+    room,
+    onOpen() {
+      if (!name) return; // every (re)connect: join again, cursor and all
+      send({ type: "join", user: { name, colour: colourFor(name) } });
+      send({ type: "update", presence: mine.current });
     },
-    [room, name],
+    onMessage(event) {
+      const message = decode(ServerMessageSchema, event.data); // null: a bad frame, dropped
+      if (message) setHere((previous) => apply(previous, message));
+    },
+  });
+  const send = (message: ClientMessage) => {
+    if (socket.readyState === WebSocket.OPEN) socket.send(encode(ClientMessageSchema, message));
+  };
+
+  useEffect(() => {
+    socket.binaryType = "arraybuffer"; // msgpack frames
+    // A cut network can leave a socket that looks open: drop it now, reconnect when back online.
+    const offline = () => socket.close();
+    const online = () => socket.reconnect();
+    window.addEventListener("offline", offline);
+    window.addEventListener("online", online);
+    return () => {
+      window.removeEventListener("offline", offline);
+      window.removeEventListener("online", online);
+    };
+  }, [socket]);
+
+  const timers = useRef<{ send?: number; typing?: number }>({});
+  const set = (patch: Partial<Presence>) => {
+    mine.current = { ...mine.current, ...patch };
+    timers.current.send ??= window.setTimeout(() => {
+      timers.current.send = undefined;
+      if (name) send({ type: "update", presence: mine.current });
+    }, SEND_MS);
+  };
+  /** Typing for a few seconds, or stopped at once with `false`. */
+  const typing = (on = true) => {
+    clearTimeout(timers.current.typing);
+    if (on) timers.current.typing = window.setTimeout(() => set({ typing: false }), TYPING_MS);
+    if (Boolean(mine.current.typing) !== on) set({ typing: on });
+  };
+
+  const people = useMemo(
+    () => Object.entries(here.people).map(([key, p]) => ({ ...p, key, you: key === here.you })),
+    [here],
   );
-  return <PresenceContext.Provider value={client}>{children}</PresenceContext.Provider>;
-}
-
-/** This browser's presence client; null while rendering on the server. */
-export function usePresence() {
-  return useContext(PresenceContext);
-}
-
-/** Everyone here. Re-renders on joins, leaves and typing, never on cursor moves. */
-export function usePeople(): PersonHere[] {
-  const client = usePresence();
-  return useSyncExternalStore(
-    client?.subscribe ?? noSubscription,
-    client?.getPeople ?? (() => NOBODY),
-    () => NOBODY,
+  return (
+    <PresenceContext.Provider value={{ people, set, typing }}>{children}</PresenceContext.Provider>
   );
 }
 
-const noSubscription = () => () => {};
+/** Everyone here, and your own presence to change. Null while rendering on the server. */
+export const usePresence = () => useContext(PresenceContext);
+
+/** The room after a server message: a sync replaces everything, changes patch it. */
+export function apply(here: Here, message: ServerMessage): Here {
+  if (message.type === "sync") return { you: message.you, people: message.people };
+  const people = { ...here.people, ...message.add };
+  for (const [key, presence] of Object.entries(message.presence ?? {}))
+    if (people[key]) people[key] = { ...people[key], presence };
+  for (const key of message.remove ?? []) delete people[key];
+  return { ...here, people };
+}
+
+/** The same colour for the same name, everywhere. */
+export function colourFor(name: string) {
+  const palette = "f87171 fb923c facc15 4ade80 2dd4bf 38bdf8 818cf8 e879f9".split(" ");
+  let hash = 0;
+  for (const char of name) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
+  return `#${palette[hash % palette.length]}`;
+}

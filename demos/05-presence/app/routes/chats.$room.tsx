@@ -8,12 +8,12 @@ import {
 } from "@remix-run/react";
 import { Composer } from "~/components/composer";
 import { ConnectionBadge } from "~/components/connection-badge";
-import { CursorPanel } from "~/components/cursors";
 import { MessageList } from "~/components/message-list";
-import { WhoIsHere } from "~/components/who-is-here";
+import { CursorPanel, Typing, WhoIsHere } from "~/components/presence";
 import { useChatRoom } from "~/hooks/use-chat-room";
-import { PresenceProvider, usePresence } from "~/hooks/use-presence";
+import { PresenceProvider } from "~/hooks/use-presence";
 import { getRoom, type Room } from "~/rooms";
+import { useUserName } from "~/utils/user";
 
 export async function loader({ params }: LoaderFunctionArgs) {
   const room = getRoom(params.room ?? "");
@@ -23,9 +23,10 @@ export async function loader({ params }: LoaderFunctionArgs) {
 
 export default function ChatRoute() {
   const { room } = useLoaderData<typeof loader>();
-  // A key per room: moving to another room starts a fresh chat.
+  const name = useUserName();
+  // A key per room and name: another room, or signing in or out, starts afresh.
   return (
-    <PresenceProvider key={room.id} room={room.id}>
+    <PresenceProvider key={`${room.id}:${name}`} room={room.id} name={name}>
       <ChatRoom room={room} />
     </PresenceProvider>
   );
@@ -33,9 +34,7 @@ export default function ChatRoute() {
 
 function ChatRoom({ room }: { room: Room }) {
   // Stage 2: the messages live in a PartyKit room, shared by everyone in it.
-  const { messages, status, ai, send } = useChatRoom(room.id);
-  // Stage 5: who is here, and where their pointers are.
-  const presence = usePresence();
+  const { messages, status, dropped, ai, send } = useChatRoom(room.id);
 
   return (
     <section className="flex flex-1 flex-col gap-4">
@@ -45,7 +44,7 @@ function ChatRoom({ room }: { room: Room }) {
           <p className="text-slate-400">{room.description}</p>
         </div>
         <div className="flex flex-col items-end gap-1">
-          <ConnectionBadge status={status} />
+          <ConnectionBadge status={status} dropped={dropped} />
           <span data-testid="ai-model" className="text-sm text-slate-400">
             {ai ? `AI: ${ai}` : "AI: none configured"}
           </span>
@@ -55,13 +54,9 @@ function ChatRoom({ room }: { room: Room }) {
       <CursorPanel>
         <MessageList messages={messages} />
       </CursorPanel>
-      <Composer
-        onSend={(body, name) => {
-          send(body, name);
-          presence?.typing(false);
-        }}
-        onTyping={() => presence?.typing()}
-      />
+      <Typing>
+        <Composer onSend={send} />
+      </Typing>
     </section>
   );
 }

@@ -8,9 +8,16 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { waitFor } from "./wait-for.js";
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const bin = (/** @type {string} */ path) => join(ROOT, "node_modules", path);
+/** Whether anything answers HTTP on `url` (and with 2xx, when `ok` is asked for). */
+const answers = (/** @type {string} */ url, { ok = false } = {}) =>
+  fetch(url).then(
+    (response) => !ok || response.ok,
+    () => false,
+  );
 
 /**
  * The folder a stage is built in: outside the repo, so no `.env` of the presenter's is found,
@@ -98,37 +105,25 @@ export async function startApp(dir, { vars = {}, port } = {}) {
     await exited;
     clearTimeout(killed);
     // workerd may outlive its parent for a moment: a restart on this port must not find it still there.
-    for (
-      let i = 0;
-      i < 100 &&
-      (await fetch(url).then(
-        () => true,
-        () => false,
-      ));
-      i++
-    ) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(async () => !(await answers(url)), {
+      message: `workerd still answers on ${url} after partykit dev stopped`,
+      interval: 50,
+    });
   };
 
-  const deadline = Date.now() + 30_000;
-  while (true) {
-    if (/Address already in use/.test(output)) {
-      await stop();
-      throw new Error(`port ${port} is busy:\n${output}`);
-    }
-    if (child.exitCode !== null)
-      throw new Error(`partykit dev exited early (code ${child.exitCode}):\n${output}`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`partykit dev did not answer on ${url} within 30 s:\n${output}`);
-    }
-    const ready = await fetch(url).then(
-      (r) => r.ok,
-      () => false,
+  try {
+    await waitFor(
+      () => {
+        if (/Address already in use/.test(output)) throw new Error(`port ${port} is busy`);
+        if (child.exitCode !== null)
+          throw new Error(`partykit dev exited (code ${child.exitCode})`);
+        return answers(url, { ok: true });
+      },
+      { message: `partykit dev did not answer on ${url}`, timeout: 30_000, interval: 100 },
     );
-    if (ready) break;
-    await new Promise((r) => setTimeout(r, 100));
+  } catch (error) {
+    await stop().catch(() => {}); // what went wrong first is the error to report
+    throw new Error(`${/** @type {Error} */ (error).message}:\n${output}`, { cause: error });
   }
   return { url, port, dir, stop, output: () => output };
 }

@@ -53,17 +53,3 @@ export async function connectPresence(url, room, { id } = {}) {
     close: () => socket.close(),
   };
 }
-
-/**
- * Polls `check` until it returns something truthy; fails with `message` after `timeout` ms.
- * @template T @param {() => T | Promise<T>} check @param {{ message: string, timeout?: number }} options @returns {Promise<T>}
- */
-export async function waitFor(check, { message, timeout = 5000 }) {
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms: ${message}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
