@@ -1,0 +1,124 @@
+// @ts-check
+// Downloaded models: GGUF files in .cache/models/, plus `selected`, the one the local server runs.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { importLlamaCpp } from "./llama-runtime.js";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const SELECTED = "selected";
+
+/** Small instruct models that run on a laptop CPU. The first is the default. */
+export const MODELS = [
+  {
+    name: "smollm2-360m",
+    uri: "hf:bartowski/SmolLM2-360M-Instruct-GGUF/SmolLM2-360M-Instruct-Q4_K_M.gguf",
+    about: "SmolLM2 360M Instruct, Q4_K_M, 271 MB: follows short prompts",
+  },
+  {
+    name: "smollm2-135m",
+    uri: "hf:bartowski/SmolLM2-135M-Instruct-GGUF/SmolLM2-135M-Instruct-Q4_K_M.gguf",
+    about: "SmolLM2 135M Instruct, Q4_K_M, 105 MB: faster, vaguer",
+  },
+  {
+    name: "qwen2.5-0.5b",
+    uri: "hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf",
+    about: "Qwen2.5 0.5B Instruct, Q4_K_M, about 400 MB: better answers, slower",
+  },
+];
+
+/** LOCAL_AI_MODELS_DIR moves the cache (tests use a temporary one). */
+export function modelsDir() {
+  return path.resolve(process.env.LOCAL_AI_MODELS_DIR || path.join(ROOT, ".cache/models"));
+}
+
+/**
+ * A model name from MODELS, an `hf:` URI or an http(s) URL, as node-llama-cpp's downloader takes it.
+ * @param {string} source
+ */
+export function resolveSource(source) {
+  const known = MODELS.find((model) => model.name === source);
+  if (known) return known.uri;
+  if (/^(hf:|https?:\/\/)/.test(source)) return source;
+  const names = MODELS.map((model) => model.name).join(", ");
+  throw new Error(
+    `unknown model "${source}"; expected one of: ${names}, an hf:<user>/<repo>/<file>.gguf URI, ` +
+      `or an http(s) URL of a .gguf file`,
+  );
+}
+
+/**
+ * Downloads a model into the cache, unless it is there already (then no network is needed), and
+ * selects it. node-llama-cpp's resolver names the file and skips what it finds.
+ * @param {object} options
+ * @param {string} options.source  see resolveSource
+ * @param {string} [options.dir]
+ * @param {(status: { totalSize: number, downloadedSize: number }) => void} [options.onProgress]
+ * @returns {Promise<{ file: string, downloaded: boolean }>}
+ */
+export async function downloadModel({ source, dir = modelsDir(), onProgress = () => {} }) {
+  const uri = resolveSource(source);
+  fs.mkdirSync(dir, { recursive: true });
+  const { resolveModelFile } = await importLlamaCpp();
+  let downloaded = false;
+  // ipull writes to <file>.ipull and renames when done, so a *.gguf in the cache is always whole.
+  const file = await resolveModelFile(uri, {
+    directory: dir,
+    cli: false, // we draw our own progress, to stderr, readable in CI logs too
+    onProgress: (/** @type {{ totalSize: number, downloadedSize: number }} */ status) => {
+      downloaded = true;
+      onProgress(status);
+    },
+  });
+  selectModel(file, dir);
+  return { file, downloaded };
+}
+
+/** @param {string} file  a .gguf file in `dir` @param {string} [dir] */
+export function selectModel(file, dir = modelsDir()) {
+  fs.writeFileSync(path.join(dir, SELECTED), path.basename(file) + "\n");
+}
+
+/**
+ * The model `npm run dev` should run: the selected file if it is still there, else null.
+ * @returns {string | null}
+ */
+export function selectedModel(dir = modelsDir()) {
+  let name;
+  try {
+    name = fs.readFileSync(path.join(dir, SELECTED), "utf8").trim();
+  } catch {
+    return null;
+  }
+  const file = path.join(dir, name);
+  return name && fs.existsSync(file) ? file : null;
+}
+
+/** @returns {{ file: string, bytes: number, selected: boolean }[]} */
+export function listModels(dir = modelsDir()) {
+  if (!fs.existsSync(dir)) return [];
+  const selected = selectedModel(dir);
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith(".gguf"))
+    .map((name) => path.join(dir, name))
+    .map((file) => ({ file, bytes: fs.statSync(file).size, selected: file === selected }));
+}
+
+/**
+ * Picks an already downloaded model by file name (or a unique part of it).
+ * @param {string} name @param {string} [dir]
+ */
+export function useModel(name, dir = modelsDir()) {
+  const models = listModels(dir);
+  const matches = models.filter(({ file }) => path.basename(file).includes(name));
+  if (matches.length !== 1) {
+    const have = models.map(({ file }) => path.basename(file)).join(", ") || "none yet";
+    const why = matches.length ? "matches more than one" : "matches no";
+    throw new Error(
+      `"${name}" ${why} downloaded model (have: ${have}); see: npm run model -- list`,
+    );
+  }
+  selectModel(matches[0].file, dir);
+  return matches[0].file;
+}
