@@ -32,8 +32,8 @@ const COMMANDS = {
       const { file, downloaded } = await downloadModel({ source, dir, onProgress: bar.update });
       bar.end();
       const name = path.basename(file);
-      const how = downloaded ? "downloaded" : "already here,";
-      console.log(`✔ ${name} ${how} selected; npm run dev now runs it (or: npm run model -- list)`);
+      const how = downloaded ? "downloaded and selected" : "was already here; selected";
+      console.log(`✔ ${name} ${how}; npm run dev now runs it (see: npm run model -- list)`);
     },
   },
   list: {

@@ -55,11 +55,14 @@ export function createServer({
     const started = performance.now();
     /** @type {string[]} */
     const notes = [];
-    res.on("close", () => {
-      const ms = Math.round(performance.now() - started);
-      log([req.method, req.url, res.statusCode, ...notes, `${ms}ms`].join(" "));
-    });
-    route(req, res, notes).catch((error) => fail(res, error));
+    // Logged when the handler is done, not when the socket closes: a client that hangs up closes
+    // it before the generation has stopped and said how it ended.
+    route(req, res, notes)
+      .catch((error) => fail(res, error))
+      .finally(() => {
+        const ms = Math.round(performance.now() - started);
+        log([req.method, req.url, res.statusCode, ...notes, `${ms}ms`].join(" "));
+      });
   });
 
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string[]} notes */
@@ -127,7 +130,8 @@ export function createServer({
       if (!finish) return; // the client is gone; there is no one to answer
 
       const usage = protocol.usage(model.countTokens, request.messages, reply, counted);
-      if (counted) notes.push(speedNote(usage.completion_tokens, firstPiece));
+      if (counted && usage.completion_tokens > 1)
+        notes.push(speed(usage.completion_tokens, firstPiece));
       if (!stream) return json(res, 200, protocol.completion(meta, reply, finish, usage));
       res.write(protocol.sse(protocol.chunk(meta, {}, finish)));
       if (request.includeUsage) res.write(protocol.sse(protocol.usageChunk(meta, usage)));
@@ -178,9 +182,8 @@ async function drain(generation, signal, onPiece) {
 }
 
 /** How fast a real model made its reply, for the request log. @param {number} tokens @param {number} since */
-function speedNote(tokens, since) {
-  const seconds = (performance.now() - since) / 1000;
-  return tokens > 1 && seconds > 0 ? `${((tokens - 1) / seconds).toFixed(1)} tok/s` : "";
+function speed(tokens, since) {
+  return `${((tokens - 1) / ((performance.now() - since) / 1000)).toFixed(1)} tok/s`;
 }
 
 /** @param {http.IncomingMessage} req */
