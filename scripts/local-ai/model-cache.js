@@ -23,7 +23,7 @@ export const MODELS = [
   {
     name: "qwen2.5-0.5b",
     uri: "hf:Qwen/Qwen2.5-0.5B-Instruct-GGUF/qwen2.5-0.5b-instruct-q4_k_m.gguf",
-    about: "Qwen2.5 0.5B Instruct, Q4_K_M, about 400 MB: better answers, slower",
+    about: "Qwen2.5 0.5B Instruct, Q4_K_M, 470 MB: better answers, slower",
   },
 ];
 
@@ -101,6 +101,7 @@ export function listModels(dir = modelsDir()) {
   return fs
     .readdirSync(dir)
     .filter((name) => name.endsWith(".gguf"))
+    .sort()
     .map((name) => path.join(dir, name))
     .map((file) => ({ file, bytes: fs.statSync(file).size, selected: file === selected }));
 }

@@ -26,7 +26,7 @@ const INSTALL_TIMEOUT_MS = 5 * 60_000;
 const skip = fs.existsSync(GGUF)
   ? false
   : `no test model at ${GGUF}: put stories260K.gguf in ../shared/fixtures/ or set TEST_GGUF`;
-if (skip) console.log(`# skipping the real-model tests: ${skip}`);
+if (skip) console.log(`skipping the real-model tests: ${skip}`);
 
 /** A temporary folder, removed when the process ends. */
 function tempDir() {
