@@ -45,7 +45,9 @@ export async function loadLlamaModel({
   // CPU only, and never compile llama.cpp: the prebuilt binary came with the on-demand install.
   const llama = await llamaCpp.getLlama({ gpu: false, build: "never", logLevel: "error" });
   const model = await llama.loadModel({ modelPath });
-  const context = await model.createContext({ threads, sequences });
+  // A chat room's history fits in 4096 tokens; a model's full window (32K for Qwen) per sequence
+  // would take hundreds of MB of memory for nothing.
+  const context = await model.createContext({ threads, sequences, contextSize: { max: 4096 } });
   const name = path.basename(modelPath);
   const plural = threads === 1 ? "thread" : "threads";
 

@@ -68,7 +68,11 @@ test("runs a chat through node-llama-cpp on the CPU, prebuilt, with half the cor
   assert.equal(model.id, "tiny-chat.gguf");
   assert.deepEqual(calls.getLlama, { gpu: false, build: "never", logLevel: "error" });
   assert.equal(DEFAULT_THREADS, Math.max(1, Math.floor(os.availableParallelism() / 2)));
-  assert.deepEqual(calls.context, { threads: DEFAULT_THREADS, sequences: 2 });
+  assert.deepEqual(calls.context, {
+    threads: DEFAULT_THREADS,
+    sequences: 2,
+    contextSize: { max: 4096 },
+  });
 
   const generation = model.generate(
     [

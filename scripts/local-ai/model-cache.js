@@ -69,6 +69,11 @@ export async function downloadModel({ source, dir = modelsDir(), onProgress = ()
       downloaded = true;
       onProgress(status);
     },
+  }).catch((/** @type {unknown} */ error) => {
+    throw new Error(
+      `could not download ${uri}: ${error instanceof Error ? error.message : error}; check the ` +
+        `network (run it again to resume), or fetch a .gguf yourself and set LOCAL_MODEL_PATH`,
+    );
   });
   selectModel(file, dir);
   return { file, downloaded };

@@ -14,7 +14,11 @@ import {
 } from "./model-cache.js";
 import { createProgressBar, megabytes } from "./progress-bar.js";
 
-const relative = (/** @type {string} */ file) => path.relative(process.cwd(), file) || ".";
+/** A path as short as it can be said: relative inside the current folder, else absolute. @param {string} file */
+function relative(file) {
+  const inside = path.relative(process.cwd(), file);
+  return inside && !inside.startsWith("..") && !path.isAbsolute(inside) ? inside : file;
+}
 /** @param {string} line */
 const say = (line) => void process.stderr.write(`model: ${line}\n`);
 

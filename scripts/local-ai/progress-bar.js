@@ -26,6 +26,7 @@ export function createProgressBar(stream = process.stderr) {
   let drawn = false;
   return {
     update({ totalSize, downloadedSize }) {
+      if (!totalSize) return; // not known yet (or the request failed): nothing to draw
       const line = progressLine(downloadedSize, totalSize);
       if (stream.isTTY) {
         stream.write(`\r${line}`);

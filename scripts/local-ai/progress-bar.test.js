@@ -22,6 +22,7 @@ function stream(isTTY) {
 test("in a log (no terminal) it writes one line per 10%, not one per chunk", () => {
   const { writes, stream: log } = stream(false);
   const bar = createProgressBar(log);
+  bar.update({ totalSize: 0, downloadedSize: 0 }); // the size is not known yet: nothing to draw
   for (let done = 0; done <= 100; done += 4)
     bar.update({ totalSize: 100e6, downloadedSize: done * 1e6 });
   bar.end();

@@ -254,6 +254,19 @@ describe("a real GGUF model through node-llama-cpp", { skip }, () => {
       }
     });
 
+    test("a failed download names the URL and the fix, and leaves no model behind", async () => {
+      const missing = url.replace("stories260K", "missing");
+      const { code, stderr } = await runToEnd(MODEL_CLI, [missing], {
+        LOCAL_AI_MODELS_DIR: models,
+      });
+      assert.equal(code, 1);
+      assert.match(
+        stderr,
+        new RegExp(`^model: could not download ${missing}: .+; check the network`, "m"),
+      );
+      assert.ok(!fs.existsSync(path.join(models, "missing.gguf")));
+    });
+
     test("names the fix for an unknown model", async () => {
       const { code, stderr } = await runToEnd(MODEL_CLI, ["gpt-5"], {
         LOCAL_AI_MODELS_DIR: models,
