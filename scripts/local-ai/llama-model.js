@@ -139,11 +139,10 @@ function textChannel() {
     },
     async *drain() {
       for (;;) {
-        const text = buffered.shift();
-        if (text) yield text;
-        else if (text === "")
-          continue; // llama.cpp ends with an empty chunk: not worth sending
-        else if (closed) return;
+        if (buffered.length) {
+          const text = /** @type {string} */ (buffered.shift());
+          if (text) yield text; // llama.cpp ends with an empty chunk: not worth sending
+        } else if (closed) return;
         else await new Promise((resolve) => (wake = () => resolve(undefined)));
       }
     },

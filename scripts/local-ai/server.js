@@ -131,7 +131,7 @@ export function createServer({
 
       const usage = protocol.usage(model.countTokens, request.messages, reply, counted);
       if (counted && usage.completion_tokens > 1)
-        notes.push(speed(usage.completion_tokens, firstPiece));
+        notes.push(`${perSecond(usage.completion_tokens - 1, firstPiece)} tok/s`);
       if (!stream) return json(res, 200, protocol.completion(meta, reply, finish, usage));
       res.write(protocol.sse(protocol.chunk(meta, {}, finish)));
       if (request.includeUsage) res.write(protocol.sse(protocol.usageChunk(meta, usage)));
@@ -182,9 +182,12 @@ async function drain(generation, signal, onPiece) {
 }
 
 /** How fast a real model made its reply, for the request log. @param {number} tokens @param {number} since */
-function speed(tokens, since) {
-  return `${((tokens - 1) / ((performance.now() - since) / 1000)).toFixed(1)} tok/s`;
+function perSecond(tokens, since) {
+  return ((tokens * 1000) / (performance.now() - since)).toFixed(1);
 }
+
+/** Tokens per second, as the terminal shows them. @param {number} speed */
+const formatSpeed = (speed) => speed.toFixed(speed < 10 ? 1 : 0);
 
 /** @param {http.IncomingMessage} req */
 async function readBody(req) {
@@ -295,7 +298,7 @@ async function main() {
   const address = /** @type {import("node:net").AddressInfo} */ (server.address());
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}/v1`;
-  const measured = speed === undefined ? "" : ` speed=${speed.toFixed(speed < 10 ? 1 : 0)}tok/s`;
+  const measured = speed === undefined ? "" : ` speed=${formatSpeed(speed)}tok/s`;
   process.stdout.write(`local-ai listening on ${url} model=${model.id}${measured}\n`);
 
   let closing = false;
@@ -322,7 +325,7 @@ async function loadModel(modelPath, sequences) {
     const threads = threadsFromEnv();
     const model = await loadLlamaModel({ modelPath, sequences, threads });
     const speed = await measureSpeed(model);
-    logToStderr(`loaded ${model.description}: ${speed.toFixed(speed < 10 ? 1 : 0)} tokens/s`);
+    logToStderr(`loaded ${model.description}: ${formatSpeed(speed)} tokens/s`);
     return { model, speed };
   }
   const started = performance.now();
