@@ -54,29 +54,70 @@ export function resolveSource(source) {
  * @param {string} options.source  see resolveSource
  * @param {string} [options.dir]
  * @param {(status: { totalSize: number, downloadedSize: number }) => void} [options.onProgress]
+ * @param {number} [options.stallSeconds]  give up when no data comes for this long
  * @returns {Promise<{ file: string, downloaded: boolean }>}
  */
-export async function downloadModel({ source, dir = modelsDir(), onProgress = () => {} }) {
+export async function downloadModel({
+  source,
+  dir = modelsDir(),
+  onProgress = () => {},
+  stallSeconds = 30,
+}) {
   const uri = resolveSource(source);
   fs.mkdirSync(dir, { recursive: true });
   const { resolveModelFile } = await importLlamaCpp();
   let downloaded = false;
-  // ipull writes to <file>.ipull and renames when done, so a *.gguf in the cache is always whole.
-  const file = await resolveModelFile(uri, {
-    directory: dir,
-    cli: false, // we draw our own progress, to stderr, readable in CI logs too
-    onProgress: (/** @type {{ totalSize: number, downloadedSize: number }} */ status) => {
-      downloaded = true;
-      onProgress(status);
-    },
-  }).catch((/** @type {unknown} */ error) => {
+  // The downloader retries a dead network for about 12 minutes, silently; a watchdog says so sooner.
+  const watchdog = stallWatchdog(stallSeconds, uri);
+  try {
+    const resolving = resolveModelFile(uri, {
+      directory: dir,
+      cli: false, // we draw our own progress, to stderr, readable in CI logs too
+      signal: watchdog.signal,
+      deleteTempFileOnCancel: false, // ipull resumes from <file>.ipull next time
+      onProgress: (/** @type {{ totalSize: number, downloadedSize: number }} */ status) => {
+        downloaded = true;
+        watchdog.reset();
+        onProgress(status);
+      },
+    });
+    // ipull writes to <file>.ipull and renames when done, so a *.gguf in the cache is always whole.
+    const file = await Promise.race([resolving, watchdog.stalled]);
+    selectModel(file, dir);
+    return { file, downloaded };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
     throw new Error(
-      `could not download ${uri}: ${error instanceof Error ? error.message : error}; check the ` +
-        `network (run it again to resume), or fetch a .gguf yourself and set LOCAL_MODEL_PATH`,
+      `could not download ${uri}: ${why}; check the network and run it again (it resumes), ` +
+        `or fetch a .gguf yourself and set LOCAL_MODEL_PATH`,
+      { cause: error },
     );
-  });
-  selectModel(file, dir);
-  return { file, downloaded };
+  } finally {
+    watchdog.stop();
+  }
+}
+
+/** Rejects `stalled` when `reset` is not called for `seconds`. @param {number} seconds @param {string} uri */
+function stallWatchdog(seconds, uri) {
+  const abort = new AbortController();
+  /** @type {(error: Error) => void} */
+  let fail = () => {};
+  /** @type {Promise<never>} */
+  const stalled = new Promise((_, reject) => (fail = reject));
+  stalled.catch(() => {}); // raced above; this only stops an unhandled-rejection warning otherwise
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  const reset = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const where = uri.startsWith("hf:") ? "Hugging Face" : new URL(uri).host;
+      const error = new Error(`no data from ${where} for ${seconds} s`);
+      abort.abort(error);
+      fail(error);
+    }, seconds * 1000);
+  };
+  reset();
+  return { signal: abort.signal, stalled, reset, stop: () => clearTimeout(timer) };
 }
 
 /** @param {string} file  a .gguf file in `dir` @param {string} [dir] */

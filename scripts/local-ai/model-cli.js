@@ -33,8 +33,13 @@ const COMMANDS = {
       const dir = modelsDir();
       say(`fetching ${source} into ${relative(dir)}`);
       const bar = createProgressBar();
-      const { file, downloaded } = await downloadModel({ source, dir, onProgress: bar.update });
-      bar.end();
+      const stallSeconds = timeoutFromEnv(process.env.LOCAL_AI_DOWNLOAD_TIMEOUT_S);
+      const { file, downloaded } = await downloadModel({
+        source,
+        dir,
+        stallSeconds,
+        onProgress: bar.update,
+      }).finally(bar.end);
       const name = path.basename(file);
       const how = downloaded ? "downloaded and selected" : "was already here; selected";
       console.log(`✔ ${name} ${how}; npm run dev now runs it (see: npm run model -- list)`);
@@ -79,6 +84,13 @@ const COMMANDS = {
   },
 };
 
+/** @param {string | undefined} value */
+function timeoutFromEnv(value) {
+  if (!value) return 30;
+  if (/^\d+$/.test(value.trim()) && Number(value) > 0) return Number(value);
+  throw new Error(`LOCAL_AI_DOWNLOAD_TIMEOUT_S must be a whole number of seconds (got "${value}")`);
+}
+
 async function install() {
   const installed = await installLlamaCpp({
     log: (line) => say(`${line}; package.json and the lockfile are not changed`),
@@ -101,7 +113,8 @@ ${models.join("\n")}
 
 Models go to ${relative(modelsDir())} (LOCAL_AI_MODELS_DIR moves it). npm run dev runs, in order:
 LOCAL_MODEL_PATH if set, else the selected downloaded model, else the offline trigram demo model.
-LOCAL_MODEL_THREADS sets the CPU threads (default: half the cores, at least 1).`;
+LOCAL_MODEL_THREADS sets the CPU threads (default: half the cores, at least 1).
+LOCAL_AI_DOWNLOAD_TIMEOUT_S: give up when no data comes for this many seconds (default 30).`;
 }
 
 /** @param {string} text */

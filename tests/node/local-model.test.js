@@ -267,6 +267,23 @@ describe("a real GGUF model through node-llama-cpp", { skip }, () => {
       assert.ok(!fs.existsSync(path.join(models, "missing.gguf")));
     });
 
+    test("a download that stalls gives up, saying so, instead of retrying for minutes", async (t) => {
+      const silent = http.createServer(() => {}); // accepts, never answers: a dead network
+      silent.listen(0, "127.0.0.1");
+      await once(silent, "listening");
+      t.after(() => (silent.closeAllConnections(), silent.close()));
+      const { port } = /** @type {import("node:net").AddressInfo} */ (silent.address());
+      const { code, stderr } = await runToEnd(MODEL_CLI, [`http://127.0.0.1:${port}/m.gguf`], {
+        LOCAL_AI_MODELS_DIR: models,
+        LOCAL_AI_DOWNLOAD_TIMEOUT_S: "1",
+      });
+      assert.equal(code, 1);
+      assert.match(
+        stderr,
+        new RegExp(`: no data from 127\\.0\\.0\\.1:${port} for 1 s; check the network`),
+      );
+    });
+
     test("names the fix for an unknown model", async () => {
       const { code, stderr } = await runToEnd(MODEL_CLI, ["gpt-5"], {
         LOCAL_AI_MODELS_DIR: models,
