@@ -34,12 +34,15 @@ export function modelsDir() {
 
 /**
  * A model name from MODELS, an `hf:` URI or an http(s) URL, as node-llama-cpp's downloader takes it.
+ * Our models keep their file name (node-llama-cpp would prefix hf:'s with "hf_<user>_"): the room
+ * shows it.
  * @param {string} source
+ * @returns {{ uri: string, fileName?: string }}
  */
 export function resolveSource(source) {
   const known = MODELS.find((model) => model.name === source);
-  if (known) return known.uri;
-  if (/^(hf:|https?:\/\/)/.test(source)) return source;
+  if (known) return { uri: known.uri, fileName: known.uri.split("/").pop() };
+  if (/^(hf:|https?:\/\/)/.test(source)) return { uri: source };
   const names = MODELS.map((model) => model.name).join(", ");
   throw new Error(
     `unknown model "${source}"; expected one of: ${names}, an hf:<user>/<repo>/<file>.gguf URI, ` +
@@ -48,8 +51,8 @@ export function resolveSource(source) {
 }
 
 /**
- * Downloads a model into the cache, unless it is there already (then no network is needed), and
- * selects it. node-llama-cpp's resolver names the file and skips what it finds.
+ * Downloads a model into the cache, unless it is there already, and selects it. node-llama-cpp's
+ * resolver names the file and finds one already there (for hf: URIs, with no network at all).
  * @param {object} options
  * @param {string} options.source  see resolveSource
  * @param {string} [options.dir]
@@ -63,7 +66,7 @@ export async function downloadModel({
   onProgress = () => {},
   stallSeconds = 30,
 }) {
-  const uri = resolveSource(source);
+  const { uri, fileName } = resolveSource(source);
   fs.mkdirSync(dir, { recursive: true });
   const { resolveModelFile } = await importLlamaCpp();
   let downloaded = false;
@@ -72,6 +75,7 @@ export async function downloadModel({
   try {
     const resolving = resolveModelFile(uri, {
       directory: dir,
+      fileName, // when it is there already, no network is needed
       cli: false, // we draw our own progress, to stderr, readable in CI logs too
       signal: watchdog.signal,
       deleteTempFileOnCancel: false, // ipull resumes from <file>.ipull next time

@@ -17,10 +17,13 @@ function cacheWith(t, names) {
 }
 
 test("a model is a known name, an hf: URI or an http(s) URL; anything else names the choices", () => {
-  assert.equal(resolveSource("smollm2-360m"), MODELS[0].uri);
-  assert.match(MODELS[0].uri, /^hf:.*SmolLM2-360M-Instruct.*\.gguf$/);
+  assert.deepEqual(resolveSource("smollm2-360m"), {
+    uri: "hf:bartowski/SmolLM2-360M-Instruct-GGUF/SmolLM2-360M-Instruct-Q4_K_M.gguf",
+    fileName: "SmolLM2-360M-Instruct-Q4_K_M.gguf",
+  });
+  assert.equal(MODELS[0].name, "smollm2-360m"); // the default
   for (const uri of ["hf:a/b/c.gguf", "http://127.0.0.1:9/m.gguf", "https://x.test/m.gguf"]) {
-    assert.equal(resolveSource(uri), uri);
+    assert.deepEqual(resolveSource(uri), { uri });
   }
   assert.throws(() => resolveSource("smollm"), {
     message:

@@ -254,6 +254,23 @@ describe("a real GGUF model through node-llama-cpp", { skip }, () => {
       }
     });
 
+    test("the default model, once downloaded, is found again with no network", async () => {
+      const offline = tempDir();
+      const file = path.join(offline, "SmolLM2-360M-Instruct-Q4_K_M.gguf");
+      fs.writeFileSync(file, "stands in for the 271 MB download");
+      const { code, stdout, stderr } = await runToEnd(MODEL_CLI, [], {
+        LOCAL_AI_MODELS_DIR: offline,
+        LOCAL_AI_DOWNLOAD_TIMEOUT_S: "5", // if it did go to the network, fail fast
+      });
+      assert.equal(code, 0, stderr);
+      assert.match(stdout, /^✔ SmolLM2-360M-Instruct-Q4_K_M\.gguf was already here; selected;/m);
+      assert.doesNotMatch(stderr, /%/); // no download progress
+      assert.equal(
+        fs.readFileSync(path.join(offline, "selected"), "utf8"),
+        `${path.basename(file)}\n`,
+      );
+    });
+
     test("a failed download names the URL and the fix, and leaves no model behind", async () => {
       const missing = url.replace("stories260K", "missing");
       const { code, stderr } = await runToEnd(MODEL_CLI, [missing], {
