@@ -29,11 +29,11 @@ const COMMANDS = {
     about: `download a model (default ${MODELS[0].name}) and run it from now on`,
     async run([source = MODELS[0].name]) {
       resolveSource(source); // a typo fails before anything is installed
+      const stallSeconds = timeoutFromEnv(process.env.LOCAL_AI_DOWNLOAD_TIMEOUT_S);
       await install();
       const dir = modelsDir();
       say(`fetching ${source} into ${relative(dir)}`);
       const bar = createProgressBar();
-      const stallSeconds = timeoutFromEnv(process.env.LOCAL_AI_DOWNLOAD_TIMEOUT_S);
       const { file, downloaded } = await downloadModel({
         source,
         dir,
