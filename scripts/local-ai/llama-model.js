@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { lastUserText } from "./chat-model.js";
-import { importLlamaCpp as importFromCache } from "./llama-runtime.js";
+import { importLlamaCpp as importFromCache, prebuiltBuild } from "./llama-runtime.js";
 
 /** @typedef {import("./chat-model.js").ChatModel} ChatModel */
 /** @typedef {import("./chat-model.js").ChatMessage} ChatMessage */
@@ -42,8 +42,9 @@ export async function loadLlamaModel({
 }) {
   if (!fs.existsSync(modelPath)) throw new Error(`model file not found: ${modelPath}`);
   const llamaCpp = await importLlamaCpp();
-  // CPU only, and never compile llama.cpp: the prebuilt binary came with the on-demand install.
-  const llama = await llamaCpp.getLlama({ gpu: false, build: "never", logLevel: "error" });
+  // The build the on-demand install fetched (CPU, or Metal on Apple Silicon); never compile one.
+  const { gpu } = prebuiltBuild();
+  const llama = await llamaCpp.getLlama({ gpu, build: "never", logLevel: "error" });
   const model = await llama.loadModel({ modelPath });
   // A chat room's history fits in 4096 tokens; a model's full window (32K for Qwen) per sequence
   // would take hundreds of MB of memory for nothing.
@@ -53,7 +54,7 @@ export async function loadLlamaModel({
 
   return {
     id: name,
-    description: `${name} via node-llama-cpp (CPU, ${threads} ${plural})`,
+    description: `${name} via node-llama-cpp (${gpu || "CPU"}, ${threads} ${plural})`,
     countTokens: (text) => model.tokenize(text).length,
     async *generate(messages, { maxTokens, temperature, signal, onUsage } = {}) {
       const sequence = context.getSequence();

@@ -1,7 +1,8 @@
 // @ts-check
 // node-llama-cpp, installed on demand into a private folder under .cache/ (see docs/decisions/006).
 // Its default install pulls ~760 MB of CUDA and Vulkan builds; we install the JavaScript package and
-// only this platform's CPU build (~30 MB), with no install scripts, and leave package.json alone.
+// only this platform's prebuilt CPU build (~30 MB; Metal on Apple Silicon), with no install
+// scripts, and leave package.json alone.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -13,15 +14,20 @@ export const INSTALL_COMMAND = "npm run model -- install";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
-/** node-llama-cpp's prebuilt CPU packages, by `${process.platform}-${process.arch}`. */
-const CPU_BUILDS = {
-  "linux-x64": "@node-llama-cpp/linux-x64",
-  "linux-arm64": "@node-llama-cpp/linux-arm64",
-  "linux-arm": "@node-llama-cpp/linux-armv7l",
-  "darwin-arm64": "@node-llama-cpp/mac-arm64-metal",
-  "darwin-x64": "@node-llama-cpp/mac-x64",
-  "win32-x64": "@node-llama-cpp/win-x64",
-  "win32-arm64": "@node-llama-cpp/win-arm64",
+/**
+ * node-llama-cpp's prebuilt package for each `${process.platform}-${process.arch}`, and the `gpu`
+ * option that loads it: CPU everywhere, but Apple Silicon's only build is the Metal one.
+ * @type {Record<string, { name: string, gpu: false | "metal" }>}
+ */
+const PREBUILT = {
+  "linux-x64": { name: "@node-llama-cpp/linux-x64", gpu: false },
+  "linux-arm64": { name: "@node-llama-cpp/linux-arm64", gpu: false },
+  "linux-arm": { name: "@node-llama-cpp/linux-armv7l", gpu: false },
+  "linux-riscv64": { name: "@node-llama-cpp/linux-riscv64", gpu: false },
+  "darwin-arm64": { name: "@node-llama-cpp/mac-arm64-metal", gpu: "metal" },
+  "darwin-x64": { name: "@node-llama-cpp/mac-x64", gpu: false },
+  "win32-x64": { name: "@node-llama-cpp/win-x64", gpu: false },
+  "win32-arm64": { name: "@node-llama-cpp/win-arm64", gpu: false },
 };
 
 /** Where the private install lives; LOCAL_AI_RUNTIME_DIR moves it (tests use an empty one). */
@@ -29,12 +35,12 @@ export function runtimeDir() {
   return path.resolve(process.env.LOCAL_AI_RUNTIME_DIR || path.join(ROOT, ".cache/node-llama-cpp"));
 }
 
-/** @param {string} [platform] @param {string} [arch] */
-export function cpuBuildPackage(platform = process.platform, arch = process.arch) {
-  const name = CPU_BUILDS[/** @type {keyof typeof CPU_BUILDS} */ (`${platform}-${arch}`)];
-  if (name) return name;
+/** This machine's prebuilt llama.cpp package. @param {string} [platform] @param {string} [arch] */
+export function prebuiltBuild(platform = process.platform, arch = process.arch) {
+  const build = PREBUILT[`${platform}-${arch}`];
+  if (build) return build;
   throw new Error(
-    `node-llama-cpp has no prebuilt CPU build for ${platform}-${arch}; run a model elsewhere and ` +
+    `node-llama-cpp has no prebuilt build for ${platform}-${arch}; run a model elsewhere and ` +
       `point OPENAI_BASE_URL at it (Ollama or llama.cpp's llama-server), see README "The AI"`,
   );
 }
@@ -43,7 +49,7 @@ export function cpuBuildPackage(platform = process.platform, arch = process.arch
 export function isInstalled(dir = runtimeDir()) {
   const installed = (/** @type {string} */ name) =>
     readVersion(path.join(dir, "node_modules", name)) === LLAMA_CPP_VERSION;
-  return installed("node-llama-cpp") && installed(cpuBuildPackage());
+  return installed("node-llama-cpp") && installed(prebuiltBuild().name);
 }
 
 /**
@@ -53,7 +59,7 @@ export function isInstalled(dir = runtimeDir()) {
  */
 export async function installLlamaCpp({ dir = runtimeDir(), log = () => {} } = {}) {
   if (isInstalled(dir)) return false;
-  const build = cpuBuildPackage();
+  const build = prebuiltBuild().name;
   fs.mkdirSync(dir, { recursive: true });
   const manifest = {
     private: true,
@@ -62,8 +68,11 @@ export async function installLlamaCpp({ dir = runtimeDir(), log = () => {} } = {
     dependencies: { "node-llama-cpp": LLAMA_CPP_VERSION, [build]: LLAMA_CPP_VERSION },
   };
   fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify(manifest, null, 2) + "\n");
-  log(`installing node-llama-cpp ${LLAMA_CPP_VERSION} and ${build} (about 85 MB) into ${dir}`);
-  // --omit=optional skips the GPU builds; the CPU build is a direct dependency, so it stays.
+  log(
+    `installing node-llama-cpp ${LLAMA_CPP_VERSION} with one prebuilt llama.cpp, ${build} ` +
+      `(about 85 MB in all), into ${dir}`,
+  );
+  // --omit=optional skips the other builds (GPU ones: ~760 MB); ours is a direct dependency.
   // --ignore-scripts: its postinstall would try to download or compile llama.cpp.
   const args = ["install", "--prefix", dir, "--omit=optional", "--ignore-scripts"];
   const status = await npm([...args, "--no-audit", "--no-fund", "--loglevel=error"]);

@@ -5,15 +5,22 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { cpuBuildPackage, importLlamaCpp, isInstalled, INSTALL_COMMAND } from "./llama-runtime.js";
+import { prebuiltBuild, importLlamaCpp, isInstalled, INSTALL_COMMAND } from "./llama-runtime.js";
 
-test("picks only this platform's CPU build, and says what to do where there is none", () => {
-  assert.equal(cpuBuildPackage("linux", "x64"), "@node-llama-cpp/linux-x64");
-  assert.equal(cpuBuildPackage("darwin", "arm64"), "@node-llama-cpp/mac-arm64-metal");
-  assert.equal(cpuBuildPackage("win32", "x64"), "@node-llama-cpp/win-x64");
-  assert.throws(() => cpuBuildPackage("freebsd", "x64"), {
+test("picks only this platform's prebuilt build, and says what to do where there is none", () => {
+  assert.deepEqual(prebuiltBuild("linux", "x64"), {
+    name: "@node-llama-cpp/linux-x64",
+    gpu: false,
+  });
+  assert.deepEqual(prebuiltBuild("win32", "x64"), { name: "@node-llama-cpp/win-x64", gpu: false });
+  // Apple Silicon's only prebuilt build is Metal's: gpu: false would find none.
+  assert.deepEqual(prebuiltBuild("darwin", "arm64"), {
+    name: "@node-llama-cpp/mac-arm64-metal",
+    gpu: "metal",
+  });
+  assert.throws(() => prebuiltBuild("freebsd", "x64"), {
     message:
-      "node-llama-cpp has no prebuilt CPU build for freebsd-x64; run a model elsewhere and point " +
+      "node-llama-cpp has no prebuilt build for freebsd-x64; run a model elsewhere and point " +
       `OPENAI_BASE_URL at it (Ollama or llama.cpp's llama-server), see README "The AI"`,
   });
 });

@@ -67,7 +67,7 @@ const COMMANDS = {
   },
   install: {
     args: "",
-    about: `only install node-llama-cpp ${LLAMA_CPP_VERSION} (CPU build) into ${relative(runtimeDir())}`,
+    about: `only install node-llama-cpp ${LLAMA_CPP_VERSION} (one prebuilt build) into ${relative(runtimeDir())}`,
     async run() {
       await install();
       console.log(
