@@ -101,7 +101,10 @@ async function waitFor(condition, what, timeout = 10_000) {
   }
 }
 
-describe("a real GGUF model through node-llama-cpp", { skip }, () => {
+// Bounded: the install, plus two minutes for the rest on a busy machine.
+const timeout = INSTALL_TIMEOUT_MS + 120_000;
+
+describe("a real GGUF model through node-llama-cpp", { skip, timeout }, () => {
   const emptyModels = tempDir();
 
   before(async () => {
