@@ -11,6 +11,10 @@
  * @property {number} [temperature]
  * @property {number} [seed]
  * @property {AbortSignal} [signal]  generation stops at the next piece once this aborts
+ * @property {(usage: TokenCounts) => void} [onUsage]  a model that counts its real tokens reports
+ *   them here when it finishes; otherwise the server estimates usage with countTokens
+ *
+ * @typedef {{ promptTokens: number, completionTokens: number }} TokenCounts
  *
  * @typedef {object} ChatModel
  * @property {string} id

@@ -1,11 +1,12 @@
 // @ts-check
-// No model weights ship with the project, so these tests drive the node-llama-cpp glue with a fake module.
+// The glue to node-llama-cpp, driven by a fake module: how messages, options and counts map.
+// tests/node/local-model.test.js runs the real package on a real GGUF.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { loadLlamaModel, INSTALL_COMMAND } from "./llama-model.js";
+import { loadLlamaModel, threadsFromEnv, DEFAULT_THREADS } from "./llama-model.js";
 
 /** @param {import("node:test").TestContext} t */
 function fakeModelFile(t) {
@@ -24,7 +25,8 @@ function fakeLlamaCpp() {
     tokenize: (/** @type {string} */ text) => text.split(" "),
     createContext: async (/** @type {object} */ options) => {
       calls.context = options;
-      return { getSequence: () => ({}), dispose: async () => {} };
+      const tokenMeter = { usedInputTokens: 7, usedOutputTokens: 2 };
+      return { getSequence: () => ({ tokenMeter }), dispose: async () => {} };
     },
     dispose: async () => {},
   };
@@ -42,6 +44,7 @@ function fakeLlamaCpp() {
       };
       options.onTextChunk("Hel");
       options.onTextChunk("lo");
+      options.onTextChunk(""); // llama.cpp ends with an empty chunk
       return { stopReason: "maxTokens" };
     }
     /** @param {any} options */
@@ -59,12 +62,17 @@ function fakeLlamaCpp() {
   return { calls, importLlamaCpp: async () => module };
 }
 
-test("runs a chat through node-llama-cpp on the CPU with one thread per core", async (t) => {
+test("runs a chat through node-llama-cpp on the CPU, prebuilt, with half the cores", async (t) => {
   const { calls, importLlamaCpp } = fakeLlamaCpp();
   const model = await loadLlamaModel({ modelPath: fakeModelFile(t), sequences: 2, importLlamaCpp });
   assert.equal(model.id, "tiny-chat.gguf");
-  assert.deepEqual(calls.getLlama, { gpu: false });
-  assert.deepEqual(calls.context, { threads: os.availableParallelism(), sequences: 2 });
+  assert.deepEqual(calls.getLlama, { gpu: false, build: "never", logLevel: "error" });
+  assert.equal(DEFAULT_THREADS, Math.max(1, Math.floor(os.availableParallelism() / 2)));
+  assert.deepEqual(calls.context, {
+    threads: DEFAULT_THREADS,
+    sequences: 2,
+    contextSize: { max: 4096 },
+  });
 
   const generation = model.generate(
     [
@@ -73,13 +81,14 @@ test("runs a chat through node-llama-cpp on the CPU with one thread per core", a
       { role: "assistant", content: "Hello!" },
       { role: "user", content: "What is a room?" },
     ],
-    { maxTokens: 9 },
+    { maxTokens: 9, onUsage: (usage) => (calls.usage = usage) },
   );
   const pieces = [];
   let step;
   while (!(step = await generation.next()).done) pieces.push(step.value);
 
-  assert.deepEqual(pieces, ["Hel", "lo"]);
+  assert.deepEqual(pieces, ["Hel", "lo"]); // no empty piece
+  assert.deepEqual(calls.usage, { promptTokens: 7, completionTokens: 2 }); // the sequence's meter
   assert.equal(step.value, "length"); // node-llama-cpp's stopReason "maxTokens"
   assert.deepEqual(calls.history, [
     { type: "system", text: "Be brief." },
@@ -95,9 +104,13 @@ test("runs a chat through node-llama-cpp on the CPU with one thread per core", a
   assert.equal(model.countTokens("a b c"), 3);
 });
 
-test("names the install command when node-llama-cpp is missing", async (t) => {
-  const importLlamaCpp = () => Promise.reject(new Error("Cannot find package 'node-llama-cpp'"));
-  await assert.rejects(loadLlamaModel({ modelPath: fakeModelFile(t), importLlamaCpp }), {
-    message: `LOCAL_MODEL_PATH is set but node-llama-cpp is not installed; run: ${INSTALL_COMMAND}`,
-  });
+test("LOCAL_MODEL_THREADS sets the threads, and a bad value names the variable", () => {
+  assert.equal(threadsFromEnv(undefined), DEFAULT_THREADS);
+  assert.equal(threadsFromEnv(""), DEFAULT_THREADS);
+  assert.equal(threadsFromEnv("3"), 3);
+  for (const bad of ["0", "two", "1.5", "-1"]) {
+    assert.throws(() => threadsFromEnv(bad), {
+      message: `LOCAL_MODEL_THREADS must be a whole number, 1 or more (got "${bad}")`,
+    });
+  }
 });

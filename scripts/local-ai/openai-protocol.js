@@ -177,13 +177,16 @@ export function sse(data) {
 }
 
 /**
- * Usage in the model's own tokens. Prompt tokens are the sum over message contents (no per-message
- * overhead), so the numbers are an estimate for the n-gram model's pieces and exact-ish for llama.cpp.
+ * Usage in the model's own tokens: exact when the model counted them (llama.cpp), else estimated as
+ * the sum over message contents (no per-message overhead), as for the n-gram model's pieces.
  * @param {(text: string) => number} countTokens @param {ChatMessage[]} messages @param {string} reply
+ * @param {import("./chat-model.js").TokenCounts} [counted]
  * @returns {Usage}
  */
-export function usage(countTokens, messages, reply) {
-  const prompt_tokens = messages.reduce((sum, message) => sum + countTokens(message.content), 0);
-  const completion_tokens = countTokens(reply);
+export function usage(countTokens, messages, reply, counted) {
+  const prompt_tokens =
+    counted?.promptTokens ??
+    messages.reduce((sum, message) => sum + countTokens(message.content), 0);
+  const completion_tokens = counted?.completionTokens ?? countTokens(reply);
   return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };
 }

@@ -5,14 +5,26 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const SERVER = fileURLToPath(new URL("./server.js", import.meta.url));
+// Empty folders: no downloaded model and no node-llama-cpp, as on a fresh clone.
+const EMPTY = fs.mkdtempSync(path.join(os.tmpdir(), "local-ai-cli-"));
+process.on("exit", () => fs.rmSync(EMPTY, { recursive: true, force: true }));
 
 /** @param {string[]} args @param {Record<string, string>} [env] */
 function run(args, env = {}) {
   const child = spawn(process.execPath, [SERVER, ...args], {
-    env: { ...process.env, LOCAL_MODEL_PATH: "", ...env },
+    env: {
+      ...process.env,
+      LOCAL_MODEL_PATH: "",
+      LOCAL_AI_MODELS_DIR: EMPTY,
+      LOCAL_AI_RUNTIME_DIR: EMPTY,
+      ...env,
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";
@@ -39,15 +51,20 @@ test(
   },
 );
 
-test("explains how to install node-llama-cpp when LOCAL_MODEL_PATH is set without it", async (t) => {
-  try {
-    import.meta.resolve("node-llama-cpp");
-    return t.skip("node-llama-cpp is installed here");
-  } catch {}
+test("explains how to install node-llama-cpp when LOCAL_MODEL_PATH is set without it", async () => {
   const { stderr, exit } = run([], { LOCAL_MODEL_PATH: SERVER }); // any existing file will do
   assert.deepEqual(await exit, [1, null]);
   assert.equal(
     stderr(),
-    "local-ai: LOCAL_MODEL_PATH is set but node-llama-cpp is not installed; run: npm install --no-save node-llama-cpp\n",
+    "local-ai: node-llama-cpp is not installed; run: npm run model -- install\n",
+  );
+});
+
+test("a bad LOCAL_MODEL_THREADS names the variable", async () => {
+  const { stderr, exit } = run([], { LOCAL_MODEL_PATH: SERVER, LOCAL_MODEL_THREADS: "all" });
+  assert.deepEqual(await exit, [1, null]);
+  assert.equal(
+    stderr(),
+    'local-ai: LOCAL_MODEL_THREADS must be a whole number, 1 or more (got "all")\n',
   );
 });

@@ -12,6 +12,8 @@ import { setTimeout as sleep, setImmediate as immediate } from "node:timers/prom
 import { createQueue } from "./queue.js";
 import { loadCorpus } from "./corpus.js";
 import { createNgramModel } from "./ngram-model.js";
+import { selectedModel } from "./model-cache.js";
+import { DEFAULT_THREADS, loadLlamaModel, measureSpeed, threadsFromEnv } from "./llama-model.js";
 import * as protocol from "./openai-protocol.js";
 
 /** @typedef {import("./chat-model.js").ChatModel} ChatModel */
@@ -53,11 +55,14 @@ export function createServer({
     const started = performance.now();
     /** @type {string[]} */
     const notes = [];
-    res.on("close", () => {
-      const ms = Math.round(performance.now() - started);
-      log([req.method, req.url, res.statusCode, ...notes, `${ms}ms`].join(" "));
-    });
-    route(req, res, notes).catch((error) => fail(res, error));
+    // Logged when the handler is done, not when the socket closes: a client that hangs up closes
+    // it before the generation has stopped and said how it ended.
+    route(req, res, notes)
+      .catch((error) => fail(res, error))
+      .finally(() => {
+        const ms = Math.round(performance.now() - started);
+        log([req.method, req.url, res.statusCode, ...notes, `${ms}ms`].join(" "));
+      });
   });
 
   /** @param {http.IncomingMessage} req @param {http.ServerResponse} res @param {string[]} notes */
@@ -97,18 +102,23 @@ export function createServer({
     server.emit("generation-start", meta);
     try {
       const { maxTokens, temperature, seed, stream } = request;
+      /** @type {import("./chat-model.js").TokenCounts | undefined} */
+      let counted;
       const generation = model.generate(request.messages, {
         maxTokens,
         temperature,
         seed,
         signal: abort.signal,
+        onUsage: (tokens) => (counted = tokens),
       });
       if (stream) {
         res.writeHead(200, SSE_HEADERS);
         res.write(protocol.sse(protocol.chunk(meta, { role: "assistant", content: "" })));
       }
       let reply = "";
+      let firstPiece = 0;
       const finish = await drain(generation, abort.signal, async (piece) => {
+        firstPiece ||= performance.now();
         reply += piece;
         end.pieces++;
         if (!stream) return;
@@ -119,7 +129,9 @@ export function createServer({
       notes.push(stream ? "stream" : "json", `${end.pieces} pieces`, end.outcome);
       if (!finish) return; // the client is gone; there is no one to answer
 
-      const usage = protocol.usage(model.countTokens, request.messages, reply);
+      const usage = protocol.usage(model.countTokens, request.messages, reply, counted);
+      if (counted && usage.completion_tokens > 1)
+        notes.push(`${perSecond(usage.completion_tokens - 1, firstPiece)} tok/s`);
       if (!stream) return json(res, 200, protocol.completion(meta, reply, finish, usage));
       res.write(protocol.sse(protocol.chunk(meta, {}, finish)));
       if (request.includeUsage) res.write(protocol.sse(protocol.usageChunk(meta, usage)));
@@ -168,6 +180,14 @@ async function drain(generation, signal, onPiece) {
     await generation.return("stop"); // runs the model's cleanup (llama.cpp frees its sequence)
   }
 }
+
+/** How fast a real model made its reply, for the request log. @param {number} tokens @param {number} since */
+function perSecond(tokens, since) {
+  return ((tokens * 1000) / (performance.now() - since)).toFixed(1);
+}
+
+/** Tokens per second, as the terminal shows them. @param {number} speed */
+const formatSpeed = (speed) => speed.toFixed(speed < 10 ? 1 : 0);
 
 /** @param {http.IncomingMessage} req */
 async function readBody(req) {
@@ -221,24 +241,27 @@ function json(res, status, body, headers = {}) {
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const HELP = `Usage: node scripts/local-ai/server.js [options]
 
-Serves an OpenAI-compatible API (GET /v1/models, POST /v1/chat/completions) on loopback.
-Without LOCAL_MODEL_PATH it runs the offline demo model: word trigrams learned from the project's
-markdown at start-up. It does not follow instructions.
+Serves an OpenAI-compatible API (GET /v1/models, POST /v1/chat/completions) on loopback. It runs
+the first of: LOCAL_MODEL_PATH; the model \`npm run model\` downloaded and selected; else the offline
+demo model, word trigrams learned from the project's markdown at start-up, which does not follow
+instructions.
 
 Options:
   --port N          port to listen on; 0 picks a free one (default 0)
   --host H          address to bind (default 127.0.0.1)
   --concurrency N   generations at once; others wait in order (default ${DEFAULT_CONCURRENCY})
-  --delay-ms N      pause after each streamed token (default ${DEFAULT_TOKEN_DELAY_MS}, or 0 with LOCAL_MODEL_PATH)
+  --delay-ms N      pause after each streamed token (default ${DEFAULT_TOKEN_DELAY_MS}, or 0 for a GGUF model)
   -h, --help        show this help
 
 Environment:
-  LOCAL_MODEL_PATH=/path/model.gguf   run that model with node-llama-cpp instead
-                                      (npm install --no-save node-llama-cpp)
+  LOCAL_MODEL_PATH=/path/model.gguf   run that model with node-llama-cpp (npm run model -- install)
+  LOCAL_MODEL_THREADS=N               CPU threads for a GGUF model (default ${DEFAULT_THREADS}: half the cores)
+  LOCAL_AI_MODELS_DIR=DIR             where npm run model keeps models (default .cache/models)
   LOCAL_AI_TOKEN_DELAY_MS=N           same as --delay-ms
 
-On listening it prints one line to stdout:
-  local-ai listening on http://127.0.0.1:<port>/v1 model=<id>
+On listening it prints one line to stdout; speed (generation tokens per second, measured at
+start-up) is there for GGUF models only:
+  local-ai listening on http://127.0.0.1:<port>/v1 model=<id> [speed=<n>tok/s]
 `;
 
 /** @param {string} line */
@@ -257,7 +280,7 @@ async function main() {
   });
   if (values.help) return void process.stdout.write(HELP);
 
-  const modelPath = process.env.LOCAL_MODEL_PATH;
+  const modelPath = process.env.LOCAL_MODEL_PATH || selectedModel();
   const port = integerOption("--port", values.port, 0, 65535);
   const concurrency = integerOption("--concurrency", values.concurrency, 1);
   const delayMs = integerOption(
@@ -268,15 +291,15 @@ async function main() {
     0,
   );
 
-  const model = await loadModel(modelPath, concurrency);
+  const { model, speed } = await loadModel(modelPath, concurrency);
   const server = createServer({ model, concurrency, delayMs, log: logToStderr });
   server.listen(port, values.host);
   await once(server, "listening"); // rejects with the "error" event, e.g. EADDRINUSE
   const address = /** @type {import("node:net").AddressInfo} */ (server.address());
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  process.stdout.write(
-    `local-ai listening on http://${host}:${address.port}/v1 model=${model.id}\n`,
-  );
+  const url = `http://${host}:${address.port}/v1`;
+  const measured = speed === undefined ? "" : ` speed=${formatSpeed(speed)}tok/s`;
+  process.stdout.write(`local-ai listening on ${url} model=${model.id}${measured}\n`);
 
   let closing = false;
   const shutdown = async () => {
@@ -292,13 +315,18 @@ async function main() {
   process.on("SIGTERM", shutdown);
 }
 
-/** @param {string | undefined} modelPath @param {number} sequences */
+/**
+ * @param {string | null | undefined} modelPath  a GGUF file, or nothing for the trigram model
+ * @param {number} sequences
+ * @returns {Promise<{ model: ChatModel, speed?: number }>}
+ */
 async function loadModel(modelPath, sequences) {
   if (modelPath) {
-    const { loadLlamaModel } = await import("./llama-model.js");
-    const model = await loadLlamaModel({ modelPath, sequences });
-    logToStderr(`loaded ${model.description}`);
-    return model;
+    const threads = threadsFromEnv();
+    const model = await loadLlamaModel({ modelPath, sequences, threads });
+    const speed = await measureSpeed(model);
+    logToStderr(`loaded ${model.description}: ${formatSpeed(speed)} tokens/s`);
+    return { model, speed };
   }
   const started = performance.now();
   const corpus = loadCorpus(ROOT);
@@ -307,7 +335,8 @@ async function loadModel(modelPath, sequences) {
     corpus.sources.length === 1 ? corpus.sources[0] : `${corpus.sources.length} markdown files`;
   const ms = Math.round(performance.now() - started);
   logToStderr(`${model.description}: learned ${corpus.words} words from ${from} in ${ms}ms`);
-  return model;
+  logToStderr("for a model that follows prompts, run: npm run model");
+  return { model };
 }
 
 /** @param {string} flag @param {string} value @param {number} min @param {number} [max] */
