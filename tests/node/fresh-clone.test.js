@@ -12,8 +12,11 @@ import { ROOT } from "../support/stage-app.js";
 
 const NPM_FLAGS = ["--prefer-offline", "--no-audit", "--no-fund"];
 
-/** Runs a command to completion (at most `minutes`); throws with its output when it fails. */
-function run(/** @type {string} */ command, /** @type {string[]} */ args, cwd, minutes = 4) {
+/**
+ * Runs a command to completion (at most `minutes`); throws with its output when it fails.
+ * @param {string} command @param {string[]} args @param {string} cwd
+ */
+function run(command, args, cwd, minutes = 4) {
   const result = spawnSync(command, args, {
     cwd,
     encoding: "utf8",
