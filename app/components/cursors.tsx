@@ -8,7 +8,7 @@ export function CursorPanel({ children }: { children: ReactNode }) {
   const panel = useRef<HTMLDivElement>(null);
   useCursorTracking(panel);
   return (
-    <div ref={panel} data-testid="cursor-panel" className="relative min-h-80 flex-1">
+    <div ref={panel} data-testid="cursor-panel" className="relative min-h-40 flex-1">
       <div className="absolute inset-0 flex flex-col overflow-y-auto rounded-xl border border-slate-800 bg-slate-900 p-4">
         {children}
       </div>

@@ -39,7 +39,7 @@ function ChatRoom({ room }: { room: Room }) {
 
   return (
     <section className="flex flex-1 flex-col gap-4">
-      <header className="flex items-start justify-between gap-4">
+      <header className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <h1 className="text-3xl font-bold">#{room.id}</h1>
           <p className="text-slate-400">

@@ -1,6 +1,6 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/server-runtime";
 import { Link, useLoaderData, type MetaFunction } from "@remix-run/react";
-import QRCode from "qrcode";
+import { toString as qrCodeSvg } from "qrcode/lib/browser";
 import { getRoom } from "~/rooms";
 
 // "Join from your phone": the room's address as a QR code, big enough to scan from the back of a hall.
@@ -9,7 +9,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!room) throw json({ room: params.room }, { status: 404 });
   // `npm run dev` passes the address phones reach on its network; deployed, this page's own is right.
   const url = new URL(`/chats/${room.id}`, context.joinOrigin ?? request.url);
-  const qr = await QRCode.toString(url.href, { type: "svg", margin: 2 });
+  const qr = await qrCodeSvg(url.href, { type: "svg", margin: 2 });
   const localOnly = /^(localhost|127\.|\[::1\])/.test(url.hostname);
   return json({ room, url: url.href, qr, localOnly });
 }
@@ -23,7 +23,7 @@ export default function JoinRoute() {
         data-testid="join-qr"
         role="img"
         aria-label={`QR code for ${url}`}
-        className="aspect-square w-full max-w-[min(70vh,40rem)] rounded-xl bg-white [&>svg]:h-full [&>svg]:w-full"
+        className="aspect-square w-full max-w-[min(60dvh,40rem)] rounded-xl bg-white [&>svg]:h-full [&>svg]:w-full"
         dangerouslySetInnerHTML={{ __html: qr }} // our own SVG, from the qrcode library
       />
       <p data-testid="join-url" className="break-all font-mono text-xl sm:text-3xl">

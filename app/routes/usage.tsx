@@ -23,7 +23,7 @@ export default function UsageRoute() {
         <p
           data-testid="usage-total"
           data-value={tally ? total : undefined}
-          className="mt-2 text-9xl font-black tabular-nums"
+          className="mt-2 text-7xl font-black tabular-nums sm:text-9xl"
         >
           {tally ? shown.toLocaleString("en-US") : "…"}
         </p>

@@ -11,7 +11,10 @@ export type Message = {
 export function MessageList({ messages }: { messages: Message[] }) {
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => {
-    end.current?.scrollIntoView({ block: "end" }); // it returns a Promise in newer browsers: not a cleanup
+    // Scroll the chat panel only: scrollIntoView would scroll the page too, and on a phone with the
+    // keyboard up that pushes the composer out of sight.
+    const panel = end.current?.parentElement?.parentElement;
+    if (panel) panel.scrollTop = panel.scrollHeight;
   }, [messages]);
 
   if (messages.length === 0) {
@@ -29,7 +32,7 @@ export function MessageList({ messages }: { messages: Message[] }) {
           <span data-testid="author" className="text-xs font-semibold text-slate-400">
             {message.user.name}
           </span>
-          <p className="w-fit max-w-[85%] whitespace-pre-wrap rounded-2xl bg-slate-800 px-4 py-2 text-lg">
+          <p className="w-fit max-w-[85%] whitespace-pre-wrap break-words rounded-2xl bg-slate-800 px-4 py-2 text-lg">
             {message.body}
           </p>
         </li>

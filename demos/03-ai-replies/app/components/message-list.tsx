@@ -4,7 +4,10 @@ import type { ChatMessage as Message } from "~/hooks/use-chat-room";
 export function MessageList({ messages }: { messages: Message[] }) {
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => {
-    end.current?.scrollIntoView({ block: "end" }); // it returns a Promise in newer browsers: not a cleanup
+    // Scroll the chat panel only: scrollIntoView would scroll the page too, and on a phone with the
+    // keyboard up that pushes the composer out of sight.
+    const panel = end.current?.parentElement?.parentElement;
+    if (panel) panel.scrollTop = panel.scrollHeight;
   }, [messages]);
 
   if (messages.length === 0) {
@@ -26,7 +29,7 @@ export function MessageList({ messages }: { messages: Message[] }) {
           </span>
           <p
             data-testid="body"
-            className={`w-fit max-w-[85%] whitespace-pre-wrap rounded-2xl px-4 py-2 text-lg ${message.role === "assistant" ? "bg-violet-900/60" : "bg-slate-800"} ${message.pending ? "opacity-60" : ""}`}
+            className={`w-fit max-w-[85%] whitespace-pre-wrap break-words rounded-2xl px-4 py-2 text-lg ${message.role === "assistant" ? "bg-violet-900/60" : "bg-slate-800"} ${message.pending ? "opacity-60" : ""}`}
           >
             {message.body ||
               (message.status === "streaming" ? (

@@ -8,6 +8,7 @@ export function useCursorTracking(panel: RefObject<HTMLElement | null>) {
     function trackPointer() {
       if (!presence) return;
       const move = (event: PointerEvent) => {
+        if (event.pointerType === "touch") return; // a finger is no pointer: a phone sends no cursor
         const box = panel.current?.getBoundingClientRect();
         if (!box) return;
         const x = (event.clientX - box.left) / box.width;
