@@ -23,7 +23,7 @@ export function lanAddress(interfaces = networkInterfaces()) {
 /**
  * The variables that tell the app where phones can reach it: none when there is no network, so the
  * join page falls back to its own (localhost) address and says so.
- * @param {number} port
+ * @param {number} port @param {string | null} [address]
  * @returns {Record<string, string>}
  */
 export function joinVars(port, address = lanAddress()) {
@@ -32,7 +32,7 @@ export function joinVars(port, address = lanAddress()) {
 
 /**
  * Prints the address to open on a phone and its QR code, or why there is none.
- * @param {number} port
+ * @param {number} port @param {string | null} [address]
  */
 export async function printJoinInfo(port, address = lanAddress()) {
   if (!address) {
