@@ -5,6 +5,9 @@ import * as build from "@remix-run/dev/server-build";
 
 // What loaders get as `context`: a few public values by name, never the whole env (it holds secrets).
 declare module "@remix-run/server-runtime" {
+  interface Future {
+    v3_singleFetch: true; // remix.config.js: loader data types as single fetch sends them
+  }
   interface AppLoadContext {
     /** Where phones on the presenter's network reach the app (`npm run dev` sets it). */
     joinOrigin?: string;
