@@ -12,6 +12,8 @@ const SPECS: Record<string, [number, number]> = {
   "ai-mention": [3, 5],
   usage: [4, 5],
   presence: [5, 5],
+  phone: [1, 5],
+  join: [1, 5],
 };
 
 export default defineConfig({

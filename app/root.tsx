@@ -30,13 +30,21 @@ export function Layout({ children }: { children: ReactNode }) {
     <html lang="en" className="h-full bg-slate-950 text-slate-100">
       <head>
         <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta
+          name="viewport"
+          content="width=device-width, initial-scale=1, interactive-widget=resizes-content"
+        />
         <Meta />
         <Links />
       </head>
-      <body className="flex min-h-full flex-col">
+      <body className="flex h-dvh flex-col">
         <Header />
-        <main className="mx-auto flex w-full max-w-4xl flex-1 flex-col px-4 py-8">{children}</main>
+        {/* On a phone the header stays and the page scrolls below it; a room fits the screen. */}
+        <main className="flex min-h-0 flex-1 flex-col overflow-y-auto">
+          <div className="mx-auto flex w-full max-w-4xl flex-1 flex-col px-4 py-6 sm:py-8">
+            {children}
+          </div>
+        </main>
         <ScrollRestoration />
         <Scripts />
       </body>

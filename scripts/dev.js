@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { randomBytes } from "node:crypto";
 import { parseEnv } from "node:util";
+import { joinVars, printJoinInfo } from "./join-info.js";
 
 const PORT = Number(process.env.PORT ?? 1999);
 /** @type {import("node:child_process").ChildProcess[]} */
@@ -41,6 +42,8 @@ if (existsSync("party/ai.ts")) {
 if (existsSync("party/usage.ts") && !vars.USAGE_SECRET)
   vars.USAGE_SECRET = randomBytes(24).toString("hex");
 
+Object.assign(vars, joinVars(PORT)); // the address phones can reach, for the join page
+
 const partykit = [
   "partykit dev",
   `--port ${PORT}`,
@@ -51,6 +54,7 @@ const partykit = [
 // Remix rebuilds on every edit; partykit dev reloads the new build and the parties.
 run("node_modules/.bin/remix", ["dev", "--manual", "-c", partykit], { NO_UPDATE_NOTIFIER: "1" });
 console.log(`\nParty AI Chat: http://localhost:${PORT}  (Ctrl-C to stop)\n`);
+await printJoinInfo(PORT);
 watchRuntime();
 
 /** partykit dev keeps running when its runtime dies (a crash, too many open files): say so loudly. */

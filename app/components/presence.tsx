@@ -7,6 +7,7 @@ export function CursorPanel({ children }: { children: ReactNode }) {
   const presence = usePresence();
   const others = presence?.people.filter((person) => !person.you && person.presence.cursor) ?? [];
   const move = (event: PointerEvent<HTMLElement>) => {
+    if (event.pointerType === "touch") return; // a finger is no pointer: a phone sends no cursor
     const box = event.currentTarget.getBoundingClientRect();
     const x = fraction((event.clientX - box.left) / box.width);
     presence?.set({ cursor: { x, y: fraction((event.clientY - box.top) / box.height) } });
@@ -16,7 +17,7 @@ export function CursorPanel({ children }: { children: ReactNode }) {
       data-testid="cursor-panel"
       onPointerMove={move}
       onPointerLeave={() => presence?.set({ cursor: null })}
-      className="relative min-h-80 flex-1"
+      className="relative min-h-40 flex-1"
     >
       <div className="absolute inset-0 flex flex-col overflow-y-auto rounded-xl bg-slate-900 p-4">
         {children}

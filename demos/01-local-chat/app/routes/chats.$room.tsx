@@ -31,9 +31,14 @@ function ChatRoom({ room }: { room: Room }) {
     <section className="flex flex-1 flex-col gap-4">
       <header>
         <h1 className="text-3xl font-bold">#{room.id}</h1>
-        <p className="text-slate-400">{room.description}</p>
+        <p className="text-slate-400">
+          {room.description}{" "}
+          <Link to={`/chats/${room.id}/join`} className="text-sky-400 hover:underline">
+            Join from your phone
+          </Link>
+        </p>
       </header>
-      <div className="flex min-h-80 flex-1 flex-col overflow-y-auto rounded-xl bg-slate-900 p-4">
+      <div className="flex min-h-40 flex-1 flex-col overflow-y-auto contain-size rounded-xl bg-slate-900 p-4">
         <MessageList messages={messages} />
       </div>
       <Composer

@@ -2,13 +2,16 @@ import { useEffect, useRef } from "react";
 import type { ChatMessage as Message } from "~/hooks/use-chat-room";
 
 // A message's bubble; its colour (and, from stage 2, its opacity) are added where it is drawn.
-const BUBBLE = "w-fit max-w-[85%] whitespace-pre-wrap rounded-2xl px-4 py-2 text-lg";
+const BUBBLE = "w-fit max-w-[85%] whitespace-pre-wrap break-words rounded-2xl px-4 py-2 text-lg";
 const COLOUR = { user: "bg-slate-800", assistant: "bg-violet-900/60" };
 
 export function MessageList({ messages }: { messages: Message[] }) {
   const end = useRef<HTMLLIElement>(null);
   useEffect(() => {
-    end.current?.scrollIntoView({ block: "end" }); // newer browsers return a Promise: no cleanup
+    // Scroll the chat panel only: scrollIntoView would scroll the page too, and on a phone with the
+    // keyboard up that pushes the composer out of sight.
+    const panel = end.current?.parentElement?.parentElement;
+    if (panel) panel.scrollTop = panel.scrollHeight;
   }, [messages]);
 
   if (messages.length === 0) {

@@ -30,10 +30,15 @@ function ChatRoom({ room }: { room: Room }) {
 
   return (
     <section className="flex flex-1 flex-col gap-4">
-      <header className="flex items-start justify-between gap-4">
+      <header className="flex flex-wrap items-start justify-between gap-4">
         <div>
           <h1 className="text-3xl font-bold">#{room.id}</h1>
-          <p className="text-slate-400">{room.description}</p>
+          <p className="text-slate-400">
+            {room.description}{" "}
+            <Link to={`/chats/${room.id}/join`} className="text-sky-400 hover:underline">
+              Join from your phone
+            </Link>
+          </p>
         </div>
         <div className="flex flex-col items-end gap-1">
           <ConnectionBadge status={status} dropped={dropped} />
@@ -42,7 +47,7 @@ function ChatRoom({ room }: { room: Room }) {
           </span>
         </div>
       </header>
-      <div className="flex min-h-80 flex-1 flex-col overflow-y-auto rounded-xl bg-slate-900 p-4">
+      <div className="flex min-h-40 flex-1 flex-col overflow-y-auto contain-size rounded-xl bg-slate-900 p-4">
         <MessageList messages={messages} />
       </div>
       <Composer onSend={send} />

@@ -16,7 +16,11 @@ export default function UsageRoute() {
     <div className="my-auto flex flex-col items-center gap-4 text-center">
       <ConnectionBadge status={status} dropped={dropped} />
       <h1 className="text-xl font-semibold text-slate-400">AI tokens used, in every room</h1>
-      <p data-testid="usage-total" data-value={total} className="text-9xl font-black tabular-nums">
+      <p
+        data-testid="usage-total"
+        data-value={total}
+        className="text-7xl font-black tabular-nums sm:text-9xl"
+      >
         {total?.toLocaleString("en-US") ?? "…"}
       </p>
       {tally && <TokensChart perMinute={tally.perMinute} />}
