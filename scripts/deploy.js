@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // @ts-check
-// `npm run deploy [-- --preview NAME]`: check the production settings, build, then `partykit deploy`.
+// `npm run deploy [-- --preview NAME] [--domain HOST]`: check the production settings, build, then
+// `partykit deploy`.
 // PartyKit's platform by default; your own Cloudflare account when CLOUDFLARE_ACCOUNT_ID and
 // CLOUDFLARE_API_TOKEN are set (the partykit CLI reads them).
 import { spawnSync } from "node:child_process";
@@ -10,7 +11,8 @@ import * as settings from "./production/settings.js";
 
 const root = process.cwd();
 try {
-  const { values } = parseArgs({ options: { preview: { type: "string" } } });
+  const text = /** @type {const} */ ({ type: "string" });
+  const { values } = parseArgs({ options: { preview: text, domain: text } });
   if (values.preview !== undefined && !/^[a-z0-9][a-z0-9-]{0,40}$/.test(values.preview))
     throw new settings.SettingsError(
       `--preview ${values.preview}: use lowercase letters, digits and dashes, e.g. --preview talk`,
@@ -23,12 +25,16 @@ try {
   run([bin("@remix-run/dev/dist/cli.js"), "build"], {});
   const vars = Object.entries(settings.partyVars(env)).flatMap(([n, v]) => ["--var", `${n}=${v}`]);
   const preview = values.preview ? ["--preview", values.preview] : [];
+  const domain = values.domain ? ["--domain", values.domain] : []; // your own Cloudflare domain
   // PARTYKIT_CLI lets the tests stand in for the one call that would reach the network.
   const cli = process.env.PARTYKIT_CLI ?? bin("partykit/dist/bin.mjs");
-  run([cli, "deploy", ...vars, ...preview], settings.cloudflareVars(env));
+  run([cli, "deploy", ...vars, ...preview, ...domain], settings.cloudflareVars(env));
 } catch (error) {
   // parseArgs throws a TypeError for an unknown option.
-  const usage = error instanceof TypeError ? " (usage: npm run deploy -- [--preview NAME])" : "";
+  const usage =
+    error instanceof TypeError
+      ? " (usage: npm run deploy -- [--preview NAME] [--domain HOST])"
+      : "";
   console.error(`✖ deploy: ${error instanceof Error ? error.message : error}${usage}`);
   process.exitCode = 1;
 }

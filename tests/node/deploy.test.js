@@ -3,16 +3,20 @@
 // network call; a good one reaches `partykit deploy` with exactly the variables it names.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import test from "node:test";
+import test, { after } from "node:test";
 import { isLocalHost } from "../../scripts/production/settings.js";
 import { ROOT } from "../support/stage-app.js";
+
+const temporary = /** @type {string[]} */ ([]);
+after(() => temporary.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 /** Stage N as a standalone project (what a demo branch holds), sharing this repo's node_modules. */
 function exportStage(/** @type {number} */ n) {
   const dir = mkdtempSync(join(tmpdir(), `deploy-test-${n}-`));
+  temporary.push(dir);
   const exported = spawnSync(
     process.execPath,
     ["scripts/stage", "export", String(n), dir, "--force"],
@@ -28,6 +32,7 @@ function exportStage(/** @type {number} */ n) {
 
 // The one stand-in: a partykit CLI that records how it was called instead of deploying.
 const stubDir = mkdtempSync(join(tmpdir(), "partykit-stub-"));
+temporary.push(stubDir);
 const stub = join(stubDir, "partykit.mjs");
 writeFileSync(
   stub,
@@ -115,9 +120,12 @@ test(
 test("deploy passes your own Cloudflare account to the partykit CLI", { timeout: 120_000 }, () => {
   const dir = exportStage(2); // no AI and no usage party yet: nothing else is needed
   const account = { CLOUDFLARE_ACCOUNT_ID: "abc", CLOUDFLARE_API_TOKEN: "tok" };
-  const result = deploy(dir, account);
+  const result = deploy(dir, account, ["--domain", "chat.example.com"]);
   assert.equal(result.status, 0, result.stderr);
-  assert.deepEqual(result.called, { args: ["deploy"], env: account });
+  assert.deepEqual(result.called, {
+    args: ["deploy", "--domain", "chat.example.com"],
+    env: account,
+  });
 });
 
 test("only public hosts count as reachable from the cloud", () => {
