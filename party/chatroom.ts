@@ -1,6 +1,5 @@
 import type * as Party from "partykit/server";
 import {
-  AI_NAME,
   MAX_REPLY_TOKENS,
   buildPrompt,
   connectAi,
@@ -12,6 +11,8 @@ import {
 import { ClientMessageSchema, LIMITS, type Message, type ServerMessage } from "./chatroom.schema";
 import { PeopleSchema } from "./presence.schema";
 import { RateLimiter } from "./rate-limit";
+import { addressOf, overCap, refuseUnknownRoom } from "./room-guard";
+import { AI_NAME } from "./user.schema";
 import { reportUsage } from "./usage-report";
 
 // Each message is stored under its own key, so a new message is one small write
@@ -43,7 +44,24 @@ export default class ChatRoomServer implements Party.Server {
     }
   }
 
-  onConnect(connection: Party.Connection) {
+  // Only listed rooms exist: anything else is a 404 before the room or its storage is made.
+  static onBeforeConnect(request: Party.Request, lobby: Party.Lobby) {
+    return refuseUnknownRoom(lobby) ?? request;
+  }
+
+  static onBeforeRequest(request: Party.Request, lobby: Party.Lobby) {
+    return refuseUnknownRoom(lobby) ?? request;
+  }
+
+  getConnectionTags(_connection: Party.Connection, ctx: Party.ConnectionContext) {
+    return [addressOf(ctx.request)];
+  }
+
+  onConnect(connection: Party.Connection, ctx: Party.ConnectionContext) {
+    if (overCap(this.room, ctx.request)) {
+      send(connection, { type: "error", code: "too_many", message: "too many tabs open here" });
+      return connection.close(1008, "too many connections from one address");
+    }
     send(connection, { type: "history", messages: this.messages, ai: this.ai?.label ?? null });
   }
 

@@ -12,6 +12,7 @@ import {
   type ServerMessage,
 } from "./presence.schema";
 import { RateLimiter } from "./rate-limit";
+import { addressOf, overCap, refuseUnknownRoom } from "./room-guard";
 
 /** What the room keeps on each connection: it survives hibernation, and stays far below the 2 kB limit. */
 type State = { key: string; country?: string } & Partial<Person>;
@@ -41,7 +42,20 @@ export default class PresenceServer implements Party.Server {
     }
   }
 
+  static onBeforeConnect(request: Party.Request, lobby: Party.Lobby) {
+    return refuseUnknownRoom(lobby) ?? request;
+  }
+
+  static onBeforeRequest(request: Party.Request, lobby: Party.Lobby) {
+    return refuseUnknownRoom(lobby) ?? request;
+  }
+
+  getConnectionTags(_connection: Party.Connection, ctx: Party.ConnectionContext) {
+    return [addressOf(ctx.request)];
+  }
+
   onConnect(connection: Party.Connection<State>, ctx: Party.ConnectionContext) {
+    if (overCap(this.room, ctx.request)) return connection.close(1008, "too many connections");
     const key = crypto.randomUUID().slice(0, 8);
     connection.setState({ key, country: countryOf(ctx.request) });
     // Same connection id = the same tab reconnecting: a socket it left behind is a ghost.

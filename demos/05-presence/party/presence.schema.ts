@@ -3,9 +3,9 @@
 import "./restore-buffer"; // must run before msgpackr loads
 import { FLOAT32_OPTIONS, Packr } from "msgpackr";
 import { z } from "zod";
+import { NameSchema } from "./user.schema";
 
 export const LIMITS = {
-  name: 40, // characters in a display name
   frameBytes: 256, // a client frame larger than this is dropped unread
   updatesPerSecond: 60, // per connection; clients send at most 30
   burst: 60,
@@ -20,7 +20,7 @@ export const PresenceSchema = z
   .object({ cursor: CursorSchema.nullable(), typing: z.boolean().optional() })
   .strict();
 export const UserSchema = z.object({
-  name: z.string().trim().min(1).max(LIMITS.name),
+  name: NameSchema,
   colour: z.string().regex(/^#[0-9a-f]{6}$/i, "a colour is #rrggbb"),
   country: z
     .string()
