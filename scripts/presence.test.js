@@ -38,6 +38,7 @@ before(
       OPENAI_MODEL: "test",
       OPENAI_API_KEY: "sk-test",
       AI_REPLY: "every",
+      OPEN_ROOMS: "[\\w-]+", // each test makes rooms of its own
     };
     app = await startApp(prepareStage(5), { vars });
   },

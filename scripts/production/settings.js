@@ -14,6 +14,8 @@ export const PARTY_VARS = [
   "AI_REPLY",
   "AI_TIMEOUT_MS",
   "USAGE_SECRET",
+  "OPEN_ROOMS",
+  "CONNECTIONS_PER_ADDRESS",
 ];
 
 /** Read by the partykit CLI itself to deploy to your own Cloudflare account. */

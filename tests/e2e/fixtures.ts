@@ -52,6 +52,8 @@ export const test = base.extend<Fixtures, { app: App } & Options>({
         AI_REPLY: aiReply,
         AI_TIMEOUT_MS: "5000",
         USAGE_SECRET: `usage-${randomUUID()}`, // chat rooms send it to the usage party (stage 4 on)
+        OPEN_ROOMS: "test-[\\w-]+", // rooms of a test's own, besides the listed ones
+        CONNECTIONS_PER_ADDRESS: "20", // every browser here shares one address
       };
       // SERVER=start: served by `npm start`, the production preview, instead of `partykit dev`.
       const via = process.env.SERVER === "start" ? "start" : "partykit";
