@@ -58,7 +58,7 @@ export default class ChatRoomServer implements Party.Server {
   onConnect(connection: Party.Connection, ctx: Party.ConnectionContext) {
     if (overCap(this.room, ctx.request)) {
       send(connection, { type: "error", code: "too_many", message: "too many tabs open here" });
-      return connection.close(1008, "too many connections from one address");
+      return void setTimeout(() => connection.close(1008, "too many connections")); // once open
     }
     send(connection, { type: "history", messages: this.messages, ai: this.ai?.label ?? null });
   }

@@ -55,7 +55,8 @@ export default class PresenceServer implements Party.Server {
   }
 
   onConnect(connection: Party.Connection<State>, ctx: Party.ConnectionContext) {
-    if (overCap(this.room, ctx.request)) return connection.close(1008, "too many connections");
+    if (overCap(this.room, ctx.request))
+      return void setTimeout(() => connection.close(1008, "too many connections")); // once open
     const key = crypto.randomUUID().slice(0, 8);
     connection.setState({ key, country: countryOf(ctx.request) });
     // Same connection id = the same tab reconnecting: a socket it left behind is a ghost.
