@@ -6,6 +6,8 @@ import { STAGE } from "./tests/support/stage";
 const SPECS: Record<string, [number, number]> = {
   "app-shell": [1, 5],
   "no-secrets": [1, 5],
+  security: [1, 5],
+  "public-room": [2, 5],
   "local-chat": [1, 1],
   "chat-room": [2, 5],
   "ai-replies": [3, 5],

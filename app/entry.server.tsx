@@ -2,6 +2,8 @@ import type { EntryContext } from "@remix-run/server-runtime";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToReadableStream } from "react-dom/server";
+import { NonceProvider } from "~/utils/nonce";
+import { securityHeaders } from "~/utils/security-headers.server";
 
 // workerd speaks web streams, so render with renderToReadableStream (not Node's pipeable stream).
 export default async function handleRequest(
@@ -10,9 +12,13 @@ export default async function handleRequest(
   headers: Headers,
   remixContext: EntryContext,
 ) {
+  const nonce = crypto.randomUUID();
   const body = await renderToReadableStream(
-    <RemixServer context={remixContext} url={request.url} />,
+    <NonceProvider value={nonce}>
+      <RemixServer context={remixContext} url={request.url} nonce={nonce} />
+    </NonceProvider>,
     {
+      nonce,
       signal: request.signal,
       onError(error: unknown) {
         console.error(error);
@@ -24,5 +30,7 @@ export default async function handleRequest(
   if (isbot(request.headers.get("user-agent") ?? "")) await body.allReady;
 
   headers.set("Content-Type", "text/html; charset=utf-8");
+  for (const [name, value] of Object.entries(securityHeaders(request, nonce)))
+    headers.set(name, value);
   return new Response(body, { headers, status });
 }

@@ -13,6 +13,7 @@ import {
 } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { SignIn } from "~/components/sign-in";
+import { useNonce } from "~/utils/nonce";
 import styles from "~/tailwind.css";
 
 export const links: LinksFunction = () => [
@@ -26,6 +27,7 @@ export const links: LinksFunction = () => [
 export const meta: MetaFunction = () => [{ title: "Party AI Chat" }];
 
 export function Layout({ children }: { children: ReactNode }) {
+  const nonce = useNonce();
   return (
     <html lang="en" className="h-full bg-slate-950 text-slate-100">
       <head>
@@ -45,8 +47,8 @@ export function Layout({ children }: { children: ReactNode }) {
             {children}
           </div>
         </main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -1,8 +1,8 @@
 // Which AI answers in the rooms, and how we ask it. Runs inside the chatroom party (workerd).
 import OpenAI from "openai";
 import type { Message } from "./chatroom.schema";
+import { AI_NAME } from "./user.schema";
 
-export const AI_NAME = "AI";
 const OFFLINE_MODEL = "offline-demo-model"; // scripts/local-ai, started by `npm run dev`
 const OPENAI_DEFAULT_MODEL = "gpt-4.1-mini"; // small, cheap and current
 const CONTEXT_MESSAGES = 20;

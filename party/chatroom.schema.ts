@@ -1,9 +1,9 @@
 // The chat room protocol: one module that both the party and the app import.
 import { z } from "zod";
+import { NameSchema } from "./user.schema";
 
 export const LIMITS = {
   body: 2000, // characters in a message
-  name: 40, // characters in a display name
   history: 200, // messages a room keeps
   frameBytes: 8 * 1024, // a client frame larger than this is refused unread
 } as const;
@@ -30,7 +30,7 @@ export const ClientMessageSchema = z.discriminatedUnion("type", [
       .object({
         id: z.string().regex(/^[\w-]{1,64}$/, "ids are 1-64 letters, digits, _ or -"),
         body: z.string().trim().min(1).max(LIMITS.body),
-        user: z.object({ name: z.string().trim().min(1).max(LIMITS.name) }).strict(),
+        user: z.object({ name: NameSchema }).strict(),
       })
       .strict(),
   }),
@@ -43,6 +43,7 @@ export const ErrorCodeSchema = z.enum([
   "too_large",
   "duplicate_id",
   "rate_limited",
+  "too_many", // connections from one address to this room
 ]);
 
 export const ServerMessageSchema = z.discriminatedUnion("type", [

@@ -3,6 +3,7 @@
 import "./restore-buffer"; // must run before msgpackr loads
 import { FLOAT32_OPTIONS, Packr } from "msgpackr";
 import { z } from "zod";
+import { NameSchema } from "./user.schema";
 
 export const LIMITS = {
   frameBytes: 256, // a client frame larger than this is dropped unread
@@ -16,7 +17,7 @@ export const PresenceSchema = z
   .object({ cursor: CursorSchema.strict().nullable(), typing: z.boolean().optional() })
   .strict();
 export const UserSchema = z
-  .object({ name: z.string().trim().min(1).max(40), colour: z.string().regex(/^#[0-9a-f]{6}$/i) })
+  .object({ name: NameSchema, colour: z.string().regex(/^#[0-9a-f]{6}$/i) })
   .strict();
 export const PersonSchema = z.object({ user: UserSchema, presence: PresenceSchema });
 /** A short key per connection, made by the room. The connection id is never shared. */

@@ -4,6 +4,7 @@ import { ClientMessageSchema, ServerMessageSchema } from "./presence.schema";
 import { LIMITS, decode, encode } from "./presence.schema";
 import type { Person, Presence, ServerMessage } from "./presence.schema";
 import { RateLimiter } from "./rate-limit";
+import { addressOf, overCap, refuseUnknownRoom } from "./room-guard";
 
 /** What the room keeps on each connection: it survives hibernation (2 kB at most). */
 type State = { key: string } & Partial<Person>;
@@ -29,7 +30,21 @@ export default class PresenceServer implements Party.Server {
     }
   }
 
-  onConnect(connection: Party.Connection<State>) {
+  static onBeforeConnect(request: Party.Request, lobby: Party.Lobby) {
+    return refuseUnknownRoom(lobby) ?? request;
+  }
+
+  static onBeforeRequest(request: Party.Request, lobby: Party.Lobby) {
+    return refuseUnknownRoom(lobby) ?? request;
+  }
+
+  getConnectionTags(_connection: Party.Connection, ctx: Party.ConnectionContext) {
+    return [addressOf(ctx.request)];
+  }
+
+  onConnect(connection: Party.Connection<State>, ctx: Party.ConnectionContext) {
+    if (overCap(this.room, ctx.request))
+      return void setTimeout(() => connection.close(1008, "too many connections")); // once open
     const key = crypto.randomUUID().slice(0, 8);
     connection.setState({ key });
     // Same connection id = the same tab reconnecting: a socket it left behind is a ghost.

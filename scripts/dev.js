@@ -8,13 +8,14 @@ import { connect, createServer } from "node:net";
 import { randomBytes } from "node:crypto";
 import { parseEnv } from "node:util";
 import { joinVars, printJoinInfo } from "./join-info.js";
+import { PARTY_VARS } from "./production/settings.js";
 
 const PORT = Number(process.env.PORT ?? 1999);
 /** @type {import("node:child_process").ChildProcess[]} */
 const children = [];
 let stopping = false;
 // Variables the parties read; forwarded from the shell (partykit itself reads only .env).
-const FORWARDED = ["OPENAI_BASE_URL", "OPENAI_API_KEY", "OPENAI_MODEL", "AI_REPLY", "USAGE_SECRET"];
+const FORWARDED = PARTY_VARS;
 
 const env = {
   ...(existsSync(".env") ? parseEnv(readFileSync(".env", "utf8")) : {}),

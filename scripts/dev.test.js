@@ -21,6 +21,7 @@ test(
       OPENAI_API_KEY: "",
       OPENAI_MODEL: "",
       AI_REPLY: "",
+      OPEN_ROOMS: "dev-test-[\\w-]+",
     };
     const dev = spawn(process.execPath, ["scripts/dev.js"], {
       cwd: ROOT,

@@ -63,28 +63,33 @@ export function freePort() {
 }
 
 /**
- * Serves a built stage with `partykit dev` on a free port.
+ * Serves a built stage on a free port: with `partykit dev` (`via: "partykit"`), or as a user
+ * would preview production, with `npm start` (`via: "start"`: it builds again, then serves).
  * @param {string} dir
- * @param {{ vars?: Record<string, string>, port?: number }} [options]
+ * @param {{ vars?: Record<string, string>, port?: number, via?: "partykit" | "start" }} [options]
  */
-export async function startApp(dir, { vars = {}, port } = {}) {
+export async function startApp(dir, { vars = {}, port, via = "partykit" } = {}) {
   port ??= /** @type {number} */ (await freePort());
   const url = `http://127.0.0.1:${port}`;
-  const args = [
-    bin("partykit/dist/bin.mjs"),
-    "dev",
-    "--port",
-    String(port),
-    "--disable-request-cf-fetch",
-    "--no-hotkeys",
-  ];
-  for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}=${value}`);
+  const args =
+    via === "start"
+      ? ["scripts/start.js"]
+      : [
+          bin("partykit/dist/bin.mjs"),
+          "dev",
+          "--port",
+          String(port),
+          "--disable-request-cf-fetch",
+          "--no-hotkeys",
+          ...Object.entries(vars).flatMap(([key, value]) => ["--var", `${key}=${value}`]),
+        ];
+  const env = via === "start" ? { ...vars, PORT: String(port) } : {};
 
   // Its own process group, so stopping it also stops workerd.
   const child = spawn(process.execPath, args, {
     cwd: dir,
     detached: true,
-    env: { ...process.env, NO_UPDATE_NOTIFIER: "1" },
+    env: { ...process.env, ...env, NO_UPDATE_NOTIFIER: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -115,11 +120,11 @@ export async function startApp(dir, { vars = {}, port } = {}) {
     await waitFor(
       () => {
         if (/Address already in use/.test(output)) throw new Error(`port ${port} is busy`);
-        if (child.exitCode !== null)
-          throw new Error(`partykit dev exited (code ${child.exitCode})`);
+        if (child.exitCode !== null) throw new Error(`${via} exited (code ${child.exitCode})`);
         return answers(url, { ok: true });
       },
-      { message: `partykit dev did not answer on ${url}`, timeout: 30_000, interval: 100 },
+      // npm start builds before it serves
+      { message: `${via} did not answer on ${url}`, timeout: via === "start" ? 90_000 : 30_000 },
     );
   } catch (error) {
     await stop().catch(() => {}); // what went wrong first is the error to report

@@ -113,6 +113,8 @@ async function main() {
       OPENAI_BASE_URL: `http://127.0.0.1:${aiPort}/v1`,
       OPENAI_MODEL: model.id,
       AI_TIMEOUT_MS: "30000",
+      OPEN_ROOMS: "bench-[\\w-]+",
+      CONNECTIONS_PER_ADDRESS: "1000", // every client is on loopback
     },
   });
   cleanups.push(app.stop);

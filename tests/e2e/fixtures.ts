@@ -52,8 +52,12 @@ export const test = base.extend<Fixtures, { app: App } & Options>({
         AI_REPLY: aiReply,
         AI_TIMEOUT_MS: "5000",
         USAGE_SECRET: `usage-${randomUUID()}`, // chat rooms send it to the usage party (stage 4 on)
+        OPEN_ROOMS: "test-[\\w-]+", // rooms of a test's own, besides the listed ones
+        CONNECTIONS_PER_ADDRESS: "20", // every browser here shares one address
       };
-      let server = await startApp(dir, { vars });
+      // SERVER=start: served by `npm start`, the production preview, instead of `partykit dev`.
+      const via = process.env.SERVER === "start" ? "start" : "partykit";
+      let server = await startApp(dir, { vars, via });
       let log = ""; // from servers before a restart
       await use({
         url: server.url,
@@ -62,7 +66,7 @@ export const test = base.extend<Fixtures, { app: App } & Options>({
         async restart() {
           await server.stop();
           log += server.output();
-          server = await startApp(dir, { vars, port: server.port });
+          server = await startApp(dir, { vars, port: server.port, via });
         },
         aiRequests: ai.requests,
         setProvider: ai.setMode,

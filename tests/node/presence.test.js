@@ -12,7 +12,9 @@ import { waitFor } from "../../scripts/wait-for.js";
 
 /** @type {Awaited<ReturnType<typeof startApp>>} */
 let app;
-before(async () => (app = await startApp(prepareStage(5))), { timeout: 120_000 });
+before(async () => (app = await startApp(prepareStage(5), { vars: { OPEN_ROOMS: "[\\w-]+" } })), {
+  timeout: 120_000,
+});
 after(() => app?.stop());
 
 const join = (/** @type {unknown} */ user) => pack({ type: "join", user });

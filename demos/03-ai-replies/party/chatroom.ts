@@ -1,9 +1,11 @@
 import type * as Party from "partykit/server";
-import { AI_NAME, buildPrompt, connectAi, shouldReply, streamReply, type Ai } from "./ai";
+import { buildPrompt, connectAi, shouldReply, streamReply, type Ai } from "./ai";
 import { LIMITS, parseClientFrame, refusal } from "./chatroom.schema";
 import type { Message, ServerMessage } from "./chatroom.schema";
 import { refuseMethod } from "./http";
 import { RateLimiter } from "./rate-limit";
+import { addressOf, overCap, refuseUnknownRoom } from "./room-guard";
+import { AI_NAME } from "./user.schema";
 
 // Each message is stored under its own key, so a new message is one small write
 // and `storage.list()` returns them in order.
@@ -31,7 +33,24 @@ export default class ChatRoomServer implements Party.Server {
     }
   }
 
-  onConnect(connection: Party.Connection) {
+  // Only listed rooms exist: anything else is a 404 before the room or its storage is made.
+  static onBeforeConnect(request: Party.Request, lobby: Party.Lobby) {
+    return refuseUnknownRoom(lobby) ?? request;
+  }
+
+  static onBeforeRequest(request: Party.Request, lobby: Party.Lobby) {
+    return refuseUnknownRoom(lobby) ?? request;
+  }
+
+  getConnectionTags(_connection: Party.Connection, ctx: Party.ConnectionContext) {
+    return [addressOf(ctx.request)];
+  }
+
+  onConnect(connection: Party.Connection, ctx: Party.ConnectionContext) {
+    if (overCap(this.room, ctx.request)) {
+      send(connection, refusal("too_many", "too many tabs open here"));
+      return void setTimeout(() => connection.close(1008, "too many connections")); // once open
+    }
     send(connection, { type: "history", messages: this.messages, ai: this.ai?.label ?? null });
   }
 

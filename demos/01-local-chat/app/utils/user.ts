@@ -1,15 +1,11 @@
 import { useSyncExternalStore } from "react";
-import { z } from "zod";
+import { NameSchema } from "../../party/user.schema";
 
 // Sign-in is client-only: a display name kept in localStorage so a reload keeps it.
 const KEY = "party-ai-chat:name";
 const CHANGE = "party-ai-chat:user-change";
 
-export const NameSchema = z
-  .string()
-  .trim()
-  .min(1, "Enter a name")
-  .max(40, "Names are at most 40 characters");
+export { NameSchema };
 
 export function signIn(name: string) {
   localStorage.setItem(KEY, NameSchema.parse(name));
