@@ -12,6 +12,7 @@ const SPECS: Record<string, [number, number]> = {
   "chat-room": [2, 5],
   "ai-replies": [3, 5],
   "ai-mention": [3, 5],
+  "ai-budget": [3, 5],
   usage: [4, 5],
   presence: [5, 5],
   phone: [1, 5],

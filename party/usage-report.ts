@@ -1,5 +1,6 @@
 import type * as Party from "partykit/server";
-import { USAGE_ROOM, type UsageReport } from "./usage.schema";
+import { parseJson } from "./json";
+import { TallySchema, USAGE_ROOM, type UsageReport } from "./usage.schema";
 
 const RETRY_AFTER_MS = [500, 2_000, 8_000]; // then give up: a lost report must not pile up work
 
@@ -26,4 +27,23 @@ export async function reportUsage(room: Party.Room, report: UsageReport): Promis
     }
   }
   console.error(`usage of #${report.room} not reported (${problem})`);
+}
+
+/**
+ * The whole deployment's AI budget, AI_TOKENS_PER_HOUR (200 000 by default), read from the tally
+ * the usage party keeps per minute: the notice the room shows instead of a reply, or null.
+ */
+export async function tokensSpent(room: Party.Room, now = Date.now()): Promise<string | null> {
+  const limit = Number(room.env.AI_TOKENS_PER_HOUR) || 200_000;
+  try {
+    const response = await room.context.parties.usage.get(USAGE_ROOM).fetch();
+    const tally = parseJson(TallySchema, await response.text());
+    if (!tally.success) return null; // the budget is a guard, not a reason to stop the talk
+    const hourAgo = Math.floor(now / 60_000) - 60;
+    const used = tally.data.perMinute.filter((m) => m.minute > hourAgo);
+    if (used.reduce((sum, m) => sum + m.tokens, 0) < limit) return null;
+    return `The AI has used its ${limit.toLocaleString("en-US")} tokens for this hour. It rests.`;
+  } catch {
+    return null;
+  }
 }

@@ -10,8 +10,9 @@ type App = {
   dir: string;
   /** The variables the server was started with (fake secrets among them). */
   vars: Record<string, string>;
-  /** Stops and starts `partykit dev` on the same port, as a presenter's Ctrl-C and rerun would. */
-  restart(): Promise<void>;
+  /** Stops and starts `partykit dev` on the same port, as a presenter's Ctrl-C and rerun would;
+   * `changed` variables hold until the next restart. */
+  restart(changed?: Record<string, string>): Promise<void>;
   /** Chat completions the AI provider was asked for so far. */
   aiRequests(): number;
   /** How the AI provider behaves from now on (reset to "local" after each test). */
@@ -54,6 +55,7 @@ export const test = base.extend<Fixtures, { app: App } & Options>({
         USAGE_SECRET: `usage-${randomUUID()}`, // chat rooms send it to the usage party (stage 4 on)
         OPEN_ROOMS: "test-[\\w-]+", // rooms of a test's own, besides the listed ones
         CONNECTIONS_PER_ADDRESS: "20", // every browser here shares one address
+        AI_REPLIES_PER_MINUTE: "1000", // tests talk faster than people; ai-budget.spec lowers it
       };
       // SERVER=start: served by `npm start`, the production preview, instead of `partykit dev`.
       const via = process.env.SERVER === "start" ? "start" : "partykit";
@@ -63,10 +65,10 @@ export const test = base.extend<Fixtures, { app: App } & Options>({
         url: server.url,
         dir,
         vars,
-        async restart() {
+        async restart(changed = {}) {
           await server.stop();
           log += server.output();
-          server = await startApp(dir, { vars, port: server.port, via });
+          server = await startApp(dir, { vars: { ...vars, ...changed }, port: server.port, via });
         },
         aiRequests: ai.requests,
         setProvider: ai.setMode,

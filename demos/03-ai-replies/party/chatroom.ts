@@ -1,5 +1,6 @@
 import type * as Party from "partykit/server";
 import { buildPrompt, connectAi, shouldReply, streamReply, type Ai } from "./ai";
+import { spendReply } from "./ai-budget";
 import { LIMITS, parseClientFrame, refusal } from "./chatroom.schema";
 import type { Message, ServerMessage } from "./chatroom.schema";
 import { refuseMethod } from "./http";
@@ -102,6 +103,9 @@ export default class ChatRoomServer implements Party.Server {
       status: "streaming",
       model: ai.label,
     };
+    // Over budget, the room says so instead of asking the provider.
+    const spent = await spendReply(this.room);
+    if (spent) return this.add({ ...reply, status: "error", error: spent });
     await this.add(reply); // everyone sees the AI typing
 
     let savedAt = Date.now();

@@ -1,12 +1,13 @@
 import type * as Party from "partykit/server";
 import { buildPrompt, connectAi, shouldReply, streamReply, type Ai } from "./ai";
+import { spendReply } from "./ai-budget";
 import { LIMITS, parseClientFrame, refusal } from "./chatroom.schema";
 import type { Message, ServerMessage } from "./chatroom.schema";
 import { refuseMethod } from "./http";
 import { RateLimiter } from "./rate-limit";
 import { addressOf, overCap, refuseUnknownRoom } from "./room-guard";
 import { AI_NAME } from "./user.schema";
-import { reportUsage } from "./usage-report";
+import { reportUsage, tokensSpent } from "./usage-report";
 
 // Each message is stored under its own key, so a new message is one small write
 // and `storage.list()` returns them in order.
@@ -103,6 +104,9 @@ export default class ChatRoomServer implements Party.Server {
       status: "streaming",
       model: ai.label,
     };
+    // Over budget, the room says so instead of asking the provider.
+    const spent = (await tokensSpent(this.room)) ?? (await spendReply(this.room));
+    if (spent) return this.add({ ...reply, status: "error", error: spent });
     await this.add(reply); // everyone sees the AI typing
 
     let savedAt = Date.now();
