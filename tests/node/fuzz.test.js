@@ -1,0 +1,147 @@
+// @ts-check
+// The fuzz suite (issue #11): every party of stage 5, served by a real `partykit dev` on loopback,
+// gets random and malformed frames and bodies, floods and abrupt disconnects, seeded and bounded in
+// count and time. Afterwards the room still answers, a well-behaved client's view is exactly right,
+// and every accepted message is stored once. One summary line per party.
+// Replay a run with FUZZ_SEED=<the seed it printed>; FUZZ_FRAMES and FUZZ_SECONDS change the bounds;
+// FUZZ_SERVER_LOG=<file> keeps the server's output.
+import assert from "node:assert/strict";
+import { rmSync, writeFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+import { startProvider } from "../support/ai-providers.js";
+import { startApp } from "../support/stage-app.js";
+import { fuzzChatroom } from "./fuzz/chatroom.js";
+import { crashLines } from "./fuzz/crash-log.js";
+import { buildPrivateStage } from "./fuzz/private-stage.js";
+import { createRandom, fuzzSeed } from "./fuzz/random.js";
+import { CRASH_CLOSE_CODES, openSocket } from "./fuzz/sockets.js";
+
+const SEED = fuzzSeed();
+const MAX_FRAMES = Number(process.env.FUZZ_FRAMES) || 3000; // per party
+const BUDGET_MS = (Number(process.env.FUZZ_SECONDS) || 20) * 1000; // per party: a busy 2-core machine
+const USAGE_SECRET = `fuzz-secret-${SEED}`;
+console.log(`fuzz seed ${SEED} (replay with FUZZ_SEED=${SEED})`);
+
+/** @type {Awaited<ReturnType<typeof startApp>>} */
+let app;
+/** @type {Awaited<ReturnType<typeof startProvider>>} */
+let provider;
+/** @type {string} */
+let dir;
+
+before(
+  async () => {
+    provider = await startProvider();
+    dir = buildPrivateStage(5);
+    app = await startApp(dir, {
+      vars: {
+        OPEN_ROOMS: "fuzz-[\\w-]+",
+        CONNECTIONS_PER_ADDRESS: "10000", // every fuzzing socket comes from loopback
+        USAGE_SECRET,
+        OPENAI_BASE_URL: provider.baseURL,
+        OPENAI_MODEL: provider.model,
+        OPENAI_API_KEY: "sk-fuzz",
+        AI_REPLY: "mention", // quiet: no fuzz frame says @ai
+      },
+    });
+  },
+  { timeout: 120_000 },
+);
+
+after(async () => {
+  if (process.env.FUZZ_SERVER_LOG) writeFileSync(process.env.FUZZ_SERVER_LOG, app?.output() ?? "");
+  await app?.stop();
+  await provider?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** One random source per party, from the seed: each party's frames replay on their own. */
+const randomFor = (/** @type {string} */ party) =>
+  createRandom((SEED ^ [...party].reduce((h, c) => Math.imul(h, 31) + c.charCodeAt(0), 7)) >>> 0);
+
+/** GET a party's HTTP endpoint; null when the server does not answer within 10 s. */
+async function getJson(/** @type {string} */ path) {
+  try {
+    const response = await fetch(app.url + path, { signal: AbortSignal.timeout(10_000) });
+    return response.ok ? await response.json() : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Everything that counts as a crash since `from` in the server's output, plus sockets the server
+ * closed with 1011 and a server that stopped answering.
+ * @param {number} from @param {number[]} closeCodes @param {boolean} answers
+ */
+function crashesSince(from, closeCodes, answers) {
+  return [
+    ...crashLines(app.output(), from).crashes,
+    ...closeCodes.filter((code) => CRASH_CLOSE_CODES.includes(code)).map((c) => `closed ${c}`),
+    ...(answers ? [] : ["the server stopped answering"]),
+  ];
+}
+
+const budgetNote = (/** @type {boolean} */ stopped) =>
+  stopped ? ` (stopped at the ${BUDGET_MS / 1000} s budget)` : "";
+
+test("chatroom: random, malformed and flooding frames lose no accepted message", async () => {
+  const room = "fuzz-chatroom";
+  const from = app.output().length;
+  const run = await fuzzChatroom({
+    url: app.url,
+    room,
+    random: randomFor("chatroom"),
+    maxFrames: MAX_FRAMES,
+    budgetMs: BUDGET_MS,
+  });
+
+  const transcript = /** @type {{ messages: any[] } | null} */ (
+    await getJson(`/parties/chatroom/${room}`)
+  );
+  const fresh = await openSocket(app.url, `/parties/chatroom/${room}`);
+  await fresh.until(() => fresh.frames.length > 0);
+  const history = fresh.frames.length ? JSON.parse(String(fresh.frames[0])) : null;
+  fresh.close();
+  const crashes = crashesSince(from, run.closeCodes, transcript !== null && history !== null);
+
+  const stored = transcript?.messages ?? [];
+  const storedIds = new Set(stored.map((m) => m.id));
+  const accepted = run.polite.view.filter((m) => m.role === "user"); // what the room broadcast
+  const lost = [
+    ...new Set([...run.confirmed, ...accepted.map((m) => m.id)].filter((id) => !storedIds.has(id))),
+  ];
+  console.log(
+    `fuzz chatroom: ${run.tried} frames tried, ${run.errors} errors returned, ` +
+      `${crashes.length} crashes, ${lost.length} accepted messages lost${budgetNote(run.stoppedByTime)}`,
+  );
+
+  assert.deepEqual(crashes, [], "no crashes");
+  assert.deepEqual(run.problems, [], "the room answered every frame by the protocol");
+  assert.deepEqual(lost, [], "every accepted message is stored");
+  assert.equal(storedIds.size, stored.length, "no message is stored twice");
+  assert.ok(stored.length < 200, "the run stayed under the room's 200-message history");
+  // The polite client was never refused, and its view is the stored transcript, exactly.
+  assert.deepEqual(run.polite.refused, [], "the polite client was never refused");
+  assert.ok(run.polite.sentIds.size > 0);
+  for (const id of run.polite.sentIds) assert.ok(storedIds.has(id), `polite ${id} is stored`);
+  assert.deepEqual(run.polite.view, stored, "the polite client's view is the transcript");
+  assert.deepEqual(history?.messages, stored, "a new client gets the transcript as its history");
+  // Every accepted message is one that was sent, as the party normalizes it (trimmed, NFC names).
+  for (const message of accepted) {
+    const sent = run.sent.get(message.id) ?? [];
+    assert.ok(
+      sent.some((s) => s.body === message.body && s.name === message.user.name),
+      `accepted ${JSON.stringify(message)} matches what was sent`,
+    );
+    assert.deepEqual(Object.keys(message).sort(), ["body", "createdAt", "id", "role", "user"]);
+  }
+  // Floods far above 3 a second (burst 10) got no more through than the token bucket holds.
+  for (const flood of run.floods) {
+    assert.ok(
+      flood.accepted <= 10 + 3 * flood.seconds + 1,
+      `a flood of ${flood.frames} frames got ${flood.accepted} through in ${flood.seconds.toFixed(2)} s`,
+    );
+  }
+  assert.ok(run.errorCodes.rate_limited > 0, "floods were rate-limited");
+});
