@@ -15,6 +15,9 @@ import { crashLines } from "./fuzz/crash-log.js";
 import { buildPrivateStage } from "./fuzz/private-stage.js";
 import { createRandom, fuzzSeed } from "./fuzz/random.js";
 import { CRASH_CLOSE_CODES, openSocket } from "./fuzz/sockets.js";
+import { USAGE_PATH, expectedTally, fuzzUsage } from "./fuzz/usage.js";
+
+/** @typedef {import("./fuzz/usage.js").Tally} Tally */
 
 const SEED = fuzzSeed();
 const MAX_FRAMES = Number(process.env.FUZZ_FRAMES) || 3000; // per party
@@ -33,17 +36,7 @@ before(
   async () => {
     provider = await startProvider();
     dir = buildPrivateStage(5);
-    app = await startApp(dir, {
-      vars: {
-        OPEN_ROOMS: "fuzz-[\\w-]+",
-        CONNECTIONS_PER_ADDRESS: "10000", // every fuzzing socket comes from loopback
-        USAGE_SECRET,
-        OPENAI_BASE_URL: provider.baseURL,
-        OPENAI_MODEL: provider.model,
-        OPENAI_API_KEY: "sk-fuzz",
-        AI_REPLY: "mention", // quiet: no fuzz frame says @ai
-      },
-    });
+    app = await startApp(dir, { vars: vars() });
   },
   { timeout: 120_000 },
 );
@@ -54,6 +47,23 @@ after(async () => {
   await provider?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
+
+const vars = () => ({
+  OPEN_ROOMS: "fuzz-[\\w-]+",
+  CONNECTIONS_PER_ADDRESS: "10000", // every fuzzing socket comes from loopback
+  USAGE_SECRET,
+  OPENAI_BASE_URL: provider.baseURL,
+  OPENAI_MODEL: provider.model,
+  OPENAI_API_KEY: "sk-fuzz",
+  AI_REPLY: "mention", // quiet: no fuzz frame says @ai
+});
+
+/** Restarts the server on its port: what the rooms held in memory is gone, their storage stays. */
+async function restart() {
+  const { port } = app;
+  await app.stop();
+  app = await startApp(dir, { vars: vars(), port });
+}
 
 /** One random source per party, from the seed: each party's frames replay on their own. */
 const randomFor = (/** @type {string} */ party) =>
@@ -104,8 +114,12 @@ test("chatroom: random, malformed and flooding frames lose no accepted message",
   const history = fresh.frames.length ? JSON.parse(String(fresh.frames[0])) : null;
   fresh.close();
   const crashes = crashesSince(from, run.closeCodes, transcript !== null && history !== null);
+  await restart(); // then the transcript comes from storage
+  const restored = /** @type {{ messages: any[] } | null} */ (
+    await getJson(`/parties/chatroom/${room}`)
+  );
 
-  const stored = transcript?.messages ?? [];
+  const stored = restored?.messages ?? []; // from storage, after the restart
   const storedIds = new Set(stored.map((m) => m.id));
   const accepted = run.polite.view.filter((m) => m.role === "user"); // what the room broadcast
   const lost = [
@@ -121,6 +135,7 @@ test("chatroom: random, malformed and flooding frames lose no accepted message",
   assert.deepEqual(lost, [], "every accepted message is stored");
   assert.equal(storedIds.size, stored.length, "no message is stored twice");
   assert.ok(stored.length < 200, "the run stayed under the room's 200-message history");
+  assert.deepEqual(transcript?.messages, stored, "storage holds the transcript, exactly");
   // The polite client was never refused, and its view is the stored transcript, exactly.
   assert.deepEqual(run.polite.refused, [], "the polite client was never refused");
   assert.ok(run.polite.sentIds.size > 0);
@@ -144,4 +159,58 @@ test("chatroom: random, malformed and flooding frames lose no accepted message",
     );
   }
   assert.ok(run.errorCodes.rate_limited > 0, "floods were rate-limited");
+});
+
+test("usage: random, malformed and unauthorized bodies; the total is exactly what was accepted", async () => {
+  const from = app.output().length;
+  const before = /** @type {Tally} */ (await getJson(USAGE_PATH));
+  const watcher = await openSocket(app.url, USAGE_PATH);
+  const run = await fuzzUsage({
+    url: app.url,
+    secret: USAGE_SECRET,
+    random: randomFor("usage"),
+    maxBodies: MAX_FRAMES,
+    budgetMs: BUDGET_MS,
+  });
+
+  const tally = /** @type {Tally | null} */ (await getJson(USAGE_PATH));
+  const last = () => JSON.parse(String(watcher.frames.at(-1)));
+  // The socket's updates are coalesced (one per 100 ms): wait for the one after the last report.
+  const watcherCaughtUp = await watcher.until(
+    () =>
+      watcher.frames.length > 0 && JSON.stringify(last().total) === JSON.stringify(tally?.total),
+  );
+  watcher.close();
+  const crashes = crashesSince(from, run.closeCodes, tally !== null);
+  await restart(); // then the tally comes from storage
+  const restored = /** @type {Tally | null} */ (await getJson(USAGE_PATH));
+  const fresh = await openSocket(app.url, USAGE_PATH);
+  await fresh.until(() => fresh.frames.length > 0);
+  fresh.close();
+
+  const expected = expectedTally(before, run.accepted);
+  const wrongRooms = [...expected.rooms].filter(
+    ([room, tokens]) => JSON.stringify(restored?.rooms[room]) !== JSON.stringify(tokens),
+  );
+  const lost = run.accepted.filter((r) => wrongRooms.some(([room]) => room === r.room)).length;
+  console.log(
+    `fuzz usage: ${run.tried} bodies tried, ${run.errors} errors returned, ` +
+      `${crashes.length} crashes, ${lost} accepted reports lost${budgetNote(run.stoppedByTime)}`,
+  );
+
+  assert.deepEqual(crashes, [], "no crashes");
+  assert.deepEqual(run.problems, [], "every body got the answer the protocol promises");
+  assert.ok(run.accepted.length > 0 && run.errors > 0, "some reports were accepted, some refused");
+  assert.ok(run.reusedAfterRefusal > 0, "kept-alive connections carried requests after refusals");
+  assert.deepEqual(restored, tally, "storage holds the tally, exactly");
+  assert.deepEqual(tally?.total, expected.total, "the total is the sum of the accepted reports");
+  assert.deepEqual(wrongRooms, [], "each room's counter is the sum of its accepted reports");
+  assert.ok(expected.rooms.size <= 50, "few enough rooms that each has its own counter");
+  assert.equal(expected.lastHourOf(/** @type {Tally} */ (tally)), expected.lastHour);
+  assert.ok(watcherCaughtUp, "a watching socket saw the final tally");
+  assert.deepEqual(
+    JSON.parse(String(fresh.frames[0])),
+    { type: "tally", ...restored },
+    "a new socket gets the tally",
+  );
 });

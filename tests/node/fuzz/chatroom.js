@@ -189,7 +189,12 @@ function countAnswers(client, run) {
       if (client.closeCode() !== null) {
         run.closeCodes.push(/** @type {number} */ (client.closeCode()));
         run.problems.push(`the room closed a fuzzing socket (${client.closeCode()})`);
-      } else if (!complete) run.problems.push(`${expected - answered} frames got no answer`);
+      } else if (!complete) {
+        const waiting = [...mine].map((id) => JSON.stringify(id)).join(", ");
+        run.problems.push(
+          `${expected - answered} frames got no answer (ids still unechoed: ${waiting})`,
+        );
+      }
     },
   };
 }
