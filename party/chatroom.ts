@@ -11,7 +11,7 @@ import {
 import { ClientMessageSchema, LIMITS, type Message, type ServerMessage } from "./chatroom.schema";
 import { PeopleSchema } from "./presence.schema";
 import { RateLimiter } from "./rate-limit";
-import { addressOf, overCap, refuseUnknownRoom } from "./room-guard";
+import { addressOf, overCap, refuseUnknownRequest, refuseUnknownRoom } from "./room-guard";
 import { AI_NAME } from "./user.schema";
 import { reportUsage } from "./usage-report";
 
@@ -50,7 +50,7 @@ export default class ChatRoomServer implements Party.Server {
   }
 
   static onBeforeRequest(request: Party.Request, lobby: Party.Lobby) {
-    return refuseUnknownRoom(lobby) ?? request;
+    return refuseUnknownRequest(request, lobby);
   }
 
   getConnectionTags(_connection: Party.Connection, ctx: Party.ConnectionContext) {
@@ -105,8 +105,9 @@ export default class ChatRoomServer implements Party.Server {
 
   // GET /parties/chatroom/<room>: the transcript.
   async onRequest(request: Party.Request) {
+    // workerd resets a connection whose request body is left unread, even a GET's
+    await request.arrayBuffer();
     if (request.method === "GET") return Response.json({ messages: this.messages });
-    await request.arrayBuffer(); // workerd resets a connection whose request body is left unread
     return new Response("Method not allowed", { status: 405, headers: { Allow: "GET" } });
   }
 

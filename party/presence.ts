@@ -12,7 +12,7 @@ import {
   type ServerMessage,
 } from "./presence.schema";
 import { RateLimiter } from "./rate-limit";
-import { addressOf, overCap, refuseUnknownRoom } from "./room-guard";
+import { addressOf, overCap, refuseUnknownRequest, refuseUnknownRoom } from "./room-guard";
 
 /** What the room keeps on each connection: it survives hibernation, and stays far below the 2 kB limit. */
 type State = { key: string; country?: string } & Partial<Person>;
@@ -47,7 +47,7 @@ export default class PresenceServer implements Party.Server {
   }
 
   static onBeforeRequest(request: Party.Request, lobby: Party.Lobby) {
-    return refuseUnknownRoom(lobby) ?? request;
+    return refuseUnknownRequest(request, lobby);
   }
 
   getConnectionTags(_connection: Party.Connection, ctx: Party.ConnectionContext) {
@@ -102,8 +102,9 @@ export default class PresenceServer implements Party.Server {
 
   // GET /parties/presence/<room>: who is here, for the AI's system prompt.
   async onRequest(request: Party.Request) {
+    // workerd resets a connection whose request body is left unread, even a GET's
+    await request.arrayBuffer();
     if (request.method !== "GET") {
-      await request.arrayBuffer(); // workerd resets a connection whose request body is left unread
       return new Response("Method not allowed", { status: 405, headers: { Allow: "GET" } });
     }
     const people = PeopleSchema.parse({

@@ -44,9 +44,10 @@ export default class UsageServer implements Party.Server {
   }
 
   async onRequest(request: Party.Request) {
-    if (request.method === "GET") return Response.json(this.current());
-    // Read the body before any answer, even a refusal: workerd resets a connection whose body is left unread.
+    // Read the body before any answer, even a refusal or a GET: workerd resets a connection
+    // whose body is left unread.
     const body = await readBody(request);
+    if (request.method === "GET") return Response.json(this.current());
     if (request.method !== "POST")
       return text(405, "Method not allowed: GET or POST", { Allow: "GET, POST" });
 

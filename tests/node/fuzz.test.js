@@ -7,6 +7,7 @@
 // FUZZ_SERVER_LOG=<file> keeps the server's output.
 import assert from "node:assert/strict";
 import { rmSync, writeFileSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
 import { after, before, test } from "node:test";
 import { startProvider } from "../support/ai-providers.js";
 import { startApp } from "../support/stage-app.js";
@@ -213,4 +214,50 @@ test("usage: random, malformed and unauthorized bodies; the total is exactly wha
     { type: "tally", ...restored },
     "a new socket gets the tally",
   );
+});
+
+// Found by the fuzz: a party that answered without reading the request body (a GET's, or a 404's
+// for an unknown room) left workerd to reset the kept-alive connection, or to read the leftover
+// body as the next request ("501 Unrecognized request method"), and to log an uncaught TypeError.
+test("a body a party does not need never breaks the kept-alive connection it came on", async () => {
+  const from = app.output().length;
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 }); // one socket carries every request
+  /** @param {string} method @param {string} path @param {string} [body] @param {boolean} [chunked] */
+  const send = (method, path, body, chunked = false) =>
+    new Promise((resolve) => {
+      const req = httpRequest(app.url + path, { method, agent }, (res) => {
+        res.resume();
+        res.on("end", () => resolve(`${res.statusCode}${req.reusedSocket ? " (reused)" : ""}`));
+      });
+      req.on("error", (error) => resolve(error.message));
+      if (body && chunked)
+        req.write(body.slice(0, 5)); // two writes and no length: chunked
+      else if (body) req.setHeader("Content-Length", Buffer.byteLength(body));
+      req.end(chunked ? body?.slice(5) : body);
+    });
+  const body = JSON.stringify({ type: "message", message: { id: "x", body: "hi" } });
+  /** @type {[string, string, string][]} the request, its answer, the next request's answer */
+  const answers = [];
+  // No chunked body on a GET: workerd itself reads one as the next request, whatever a party does.
+  /** @type {[string, string, number, boolean][]} */
+  const requests = [
+    ["GET", "/parties/chatroom/fuzz-bodies", 200, false],
+    ["GET", "/parties/presence/fuzz-bodies", 200, false],
+    ["GET", USAGE_PATH, 200, false],
+    ["POST", "/parties/chatroom/no-such-room", 404, false],
+    ["POST", "/parties/presence/no-such-room", 404, true],
+  ];
+  for (const [method, path, status, chunked] of requests) {
+    const answer = /** @type {string} */ (await send(method, path, body, chunked));
+    const next = /** @type {string} */ (await send("GET", USAGE_PATH));
+    answers.push([`${method} ${path}`, answer, next]);
+    assert.match(answer, new RegExp(`^${status}`), `${method} ${path}`);
+  }
+  agent.destroy();
+  assert.deepEqual(
+    answers.map(([request, , next]) => [request, next]),
+    answers.map(([request]) => [request, "200 (reused)"]),
+    "the next request on the same connection is answered",
+  );
+  assert.deepEqual(crashLines(app.output(), from).crashes, []);
 });
