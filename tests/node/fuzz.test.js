@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { rmSync, writeFileSync } from "node:fs";
 import { Agent, request as httpRequest } from "node:http";
+import { isDeepStrictEqual } from "node:util";
 import { after, before, test } from "node:test";
 import { startProvider } from "../support/ai-providers.js";
 import { startApp } from "../support/stage-app.js";
@@ -17,6 +18,8 @@ import { buildPrivateStage } from "./fuzz/private-stage.js";
 import { createRandom, fuzzSeed } from "./fuzz/random.js";
 import { CRASH_CLOSE_CODES, openSocket } from "./fuzz/sockets.js";
 import { USAGE_PATH, expectedTally, fuzzUsage } from "./fuzz/usage.js";
+import { fuzzPresence, viewOf } from "./fuzz/presence.js";
+import { connectPresence, waitFor } from "../support/presence-socket.js";
 
 /** @typedef {import("./fuzz/usage.js").Tally} Tally */
 
@@ -214,6 +217,63 @@ test("usage: random, malformed and unauthorized bodies; the total is exactly wha
     { type: "tally", ...restored },
     "a new socket gets the tally",
   );
+});
+
+test("presence: random, malformed and flooding frames; a watcher sees exactly who is here", async () => {
+  const room = "fuzz-presence";
+  const from = app.output().length;
+  const run = await fuzzPresence({
+    url: app.url,
+    room,
+    random: randomFor("presence"),
+    maxFrames: MAX_FRAMES,
+    budgetMs: BUDGET_MS,
+  });
+
+  // What the room dropped, counted since it last woke: read before it can fall asleep again.
+  const counted = await getJson(`/parties/presence/${room}`);
+  // Every fuzzing socket is closed or dropped: in the end only the polite people are here.
+  const expected = Object.fromEntries(run.people.map(({ key, person }) => [key, person]));
+  const settled = await waitFor(() => isDeepStrictEqual(viewOf(run.watcher.received), expected), {
+    message: "the watcher sees exactly the polite people",
+    timeout: 15_000,
+  }).catch(() => false);
+  const view = viewOf(run.watcher.received);
+  const state = await getJson(`/parties/presence/${room}`);
+  const fresh = await connectPresence(app.url, room);
+  const synced = await waitFor(() => fresh.received.length > 0, { message: "sync" }).catch(
+    () => false,
+  );
+  const crashes = crashesSince(
+    from,
+    run.closeCodes,
+    counted !== null && state !== null && synced !== false,
+  );
+  for (const client of [run.watcher, fresh, ...run.people.map((p) => p.client)]) client.close();
+
+  const dropped = counted?.dropped ?? { tooLarge: 0, rateLimited: 0, invalid: 0 };
+  const droppedTotal = dropped.tooLarge + dropped.rateLimited + dropped.invalid;
+  const lost = run.people.filter(({ key, person }) => !isDeepStrictEqual(view[key], person)).length;
+  console.log(
+    `fuzz presence: ${run.tried} frames tried, ${droppedTotal} errors returned (dropped: ` +
+      `${dropped.tooLarge} too large, ${dropped.rateLimited} rate-limited, ${dropped.invalid} invalid), ` +
+      `${crashes.length} crashes, ${lost} accepted messages lost${budgetNote(run.stoppedByTime)}`,
+  );
+
+  assert.deepEqual(crashes, [], "no crashes");
+  assert.deepEqual(run.problems, [], "the room kept the protocol");
+  assert.deepEqual(view, expected, "the watcher sees exactly the polite people, where they are");
+  assert.ok(settled);
+  assert.deepEqual(viewOf(fresh.received.slice(0, 1)), expected, "a new socket's sync is exact");
+  assert.deepEqual(
+    state?.people,
+    run.people.map(({ person }) => person.user),
+    "GET says who is here",
+  );
+  // The room counted what it dropped: every oversize frame exactly, and no more than was sent.
+  assert.equal(dropped.tooLarge, run.oversize, "every frame over the limit was dropped unread");
+  assert.ok(dropped.rateLimited > 0 && dropped.invalid > 0);
+  assert.ok(droppedTotal <= run.tried);
 });
 
 // Found by the fuzz: a party that answered without reading the request body (a GET's, or a 404's
