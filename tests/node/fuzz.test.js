@@ -117,7 +117,8 @@ test("chatroom: random, malformed and flooding frames lose no accepted message",
   await fresh.until(() => fresh.frames.length > 0);
   const history = fresh.frames.length ? JSON.parse(String(fresh.frames[0])) : null;
   fresh.close();
-  const crashes = crashesSince(from, run.closeCodes, transcript !== null && history !== null);
+  const closeCodes = [...run.closeCodes, ...(run.polite.closeCode ? [run.polite.closeCode] : [])];
+  const crashes = crashesSince(from, closeCodes, transcript !== null && history !== null);
   await restart(); // then the transcript comes from storage
   const restored = /** @type {{ messages: any[] } | null} */ (
     await getJson(`/parties/chatroom/${room}`)
@@ -142,6 +143,7 @@ test("chatroom: random, malformed and flooding frames lose no accepted message",
   assert.deepEqual(transcript?.messages, stored, "storage holds the transcript, exactly");
   // The polite client was never refused, and its view is the stored transcript, exactly.
   assert.deepEqual(run.polite.refused, [], "the polite client was never refused");
+  assert.equal(run.polite.closeCode, null, "the polite client stayed connected");
   assert.ok(run.polite.sentIds.size > 0);
   for (const id of run.polite.sentIds) assert.ok(storedIds.has(id), `polite ${id} is stored`);
   assert.deepEqual(run.polite.view, stored, "the polite client's view is the transcript");
@@ -249,7 +251,9 @@ test("presence: random, malformed and flooding frames; a watcher sees exactly wh
     run.closeCodes,
     counted !== null && state !== null && synced !== false,
   );
-  for (const client of [run.watcher, fresh, ...run.people.map((p) => p.client)]) client.close();
+  const clients = [run.watcher, fresh, ...run.people.map((p) => p.client)];
+  const stayed = clients.every((client) => client.socket.readyState === WebSocket.OPEN);
+  clients.forEach((client) => client.close());
 
   const dropped = counted?.dropped ?? { tooLarge: 0, rateLimited: 0, invalid: 0 };
   const droppedTotal = dropped.tooLarge + dropped.rateLimited + dropped.invalid;
@@ -262,6 +266,7 @@ test("presence: random, malformed and flooding frames; a watcher sees exactly wh
 
   assert.deepEqual(crashes, [], "no crashes");
   assert.deepEqual(run.problems, [], "the room kept the protocol");
+  assert.ok(stayed, "the watcher and the polite people stayed connected");
   assert.deepEqual(view, expected, "the watcher sees exactly the polite people, where they are");
   assert.ok(settled);
   assert.deepEqual(viewOf(fresh.received.slice(0, 1)), expected, "a new socket's sync is exact");

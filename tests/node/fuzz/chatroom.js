@@ -59,9 +59,10 @@ export async function fuzzChatroom({ url, room, random, maxFrames, budgetMs }) {
     const nextId = () => `w${n}-${count++}`;
     const frame = (flood = false) =>
       chatFrame(random, { id: nextId(), accepted: acceptedIds(), valid: allowValid(), flood });
-    while (more()) {
+    for (let first = n === 1; more(); first = false) {
       const action = random.next();
-      if (action < 0.03) await floodOnce(frame);
+      if (first || action < 0.03)
+        await floodOnce(frame); // at least one flood a run
       else if (action < 0.23) await abruptly(random, frame);
       else await burst(random.int(1, RATE.burst + 2), frame);
     }
@@ -245,7 +246,9 @@ async function politeClient(
       stopped = true;
       await loop;
       read();
-      return { view: [...view.values()], sentIds, refused, closeCode: client.closeCode(), client };
+      const closeCode = client.closeCode(); // null: still open
+      client.close();
+      return { view: [...view.values()], sentIds, refused, closeCode };
     },
   };
 }

@@ -105,10 +105,11 @@ export async function fuzzPresence({ url, room, random, maxFrames, budgetMs }) {
     run.closeCodes.push(...socket.closeCodes);
   };
 
-  const worker = async (/** @type {Random} */ random) => {
-    while (more()) {
+  const worker = async (/** @type {Random} */ random, /** @type {number} */ n) => {
+    for (let first = n === 0; more(); first = false) {
       const action = random.next();
-      if (action < 0.02) await flood(random);
+      if (first || action < 0.02)
+        await flood(random); // at least one flood a run
       else if (action < 0.2) await abruptly(random);
       else await burst(random, undefined);
     }
