@@ -48,7 +48,7 @@ export function crashLines(output, from) {
     }
     // workerd reports an uncaught async error twice: "Uncaught Error: x", "Uncaught (async) Error: x".
     const crash = line.trim().replace(/^Uncaught \(async\) /, "Uncaught ");
-    if (crash !== crashes.at(-1)) crashes.push(crash);
+    if (crash === line.trim() || crash !== crashes.at(-1)) crashes.push(crash);
   }
   return { crashes, runtime };
 }
