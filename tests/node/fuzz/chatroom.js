@@ -111,11 +111,12 @@ export async function fuzzChatroom({ url, room, random, maxFrames, budgetMs }) {
   const abruptly = async (/** @type {Random} */ random, /** @type {() => Frame} */ frame) => {
     const socket = await openRawWebSocket(url, path);
     if (socket.status !== 101) return run.problems.push(`a raw upgrade got ${socket.status}`);
-    for (let i = random.int(0, 2); i > 0; i--) {
+    for (let i = random.int(0, 2); i > 0 && run.tried < maxFrames - 1; i--) {
       const whole = frame();
       record(whole);
       await socket.write(encodeFrame(whole.data, { opcode: opcodeOf(whole) }));
     }
+    if (!more()) return socket.drop(); // the budget ran out meanwhile
     const last = frame();
     record(last);
     await socket.write(abruptEnding(random, last.data, opcodeOf(last)));

@@ -59,8 +59,10 @@ export async function fuzzPresence({ url, room, random, maxFrames, budgetMs }) {
     if (id || random.chance(0.9)) return void (client.close(), noteClose(client));
     const again = `fuzz-${random.int(0, 1e9)}`;
     const old = await openSocket(url, `${path}?_pk=${again}`, { binary: true });
-    old.ws.send(pack({ type: "join", user: { name: "Replaced", colour: "#123456" } }));
-    run.tried++;
+    if (more()) {
+      old.ws.send(pack({ type: "join", user: { name: "Replaced", colour: "#123456" } }));
+      run.tried++;
+    }
     client.close();
     await burst(random, again);
     if (!(await old.until(() => old.closeCode() !== null)))
@@ -76,6 +78,7 @@ export async function fuzzPresence({ url, room, random, maxFrames, budgetMs }) {
   /** Far above 60 updates a second on one connection, after a valid join. */
   const flood = async (/** @type {Random} */ random) => {
     const client = await openSocket(url, path, { binary: true });
+    if (!more()) return client.close();
     client.ws.send(pack({ type: "join", user: { name: "Flood", colour: "#ff0000" } }));
     run.tried++;
     for (let i = Math.min(300, maxFrames - run.tried); i > 0; i--, run.tried++) {
@@ -90,17 +93,18 @@ export async function fuzzPresence({ url, room, random, maxFrames, budgetMs }) {
   const abruptly = async (/** @type {Random} */ random) => {
     const socket = await openRawWebSocket(url, path);
     if (socket.status !== 101) return run.problems.push(`a raw upgrade got ${socket.status}`);
-    if (random.chance(0.6)) {
+    if (random.chance(0.6) && run.tried < maxFrames - 1) {
+      run.tried++;
       const join = pack({
         type: "join",
         user: { name: `Raw ${random.int(0, 99)}`, colour: "#00ff00" },
       });
       await socket.write(encodeFrame(join, { opcode: 0x2 }));
-      run.tried++;
     }
+    if (!more()) return socket.drop(); // the budget ran out meanwhile
     const last = presenceFrame(random, { small: true });
-    await socket.write(abruptEnding(random, last.data, typeof last.data === "string" ? 0x1 : 0x2));
     run.tried++;
+    await socket.write(abruptEnding(random, last.data, typeof last.data === "string" ? 0x1 : 0x2));
     socket.drop(random.chance(0.5) ? "reset" : "end");
     run.closeCodes.push(...socket.closeCodes);
   };

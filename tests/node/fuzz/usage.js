@@ -160,7 +160,7 @@ export async function fuzzUsage({ url, secret, random, maxBodies, budgetMs }) {
   const framesToSocket = async (/** @type {Random} */ random) => {
     if (random.chance(0.5)) {
       const client = await openSocket(url, USAGE_PATH);
-      for (let i = random.int(1, 5); i > 0; i--, run.tried++)
+      for (let i = random.int(1, 5); i > 0 && more(); i--, run.tried++)
         client.ws.send(random.chance(0.5) ? nastyText(random) : random.bytes(random.int(0, 2000)));
       await client.until(() => client.frames.length > 0); // the tally on connect
       if (client.closeCode() !== null)
