@@ -102,6 +102,7 @@ const budgetNote = (/** @type {boolean} */ stopped) =>
 test("chatroom: random, malformed and flooding frames lose no accepted message", async () => {
   const room = "fuzz-chatroom";
   const from = app.output().length;
+  const usageBefore = /** @type {Tally} */ (await getJson(USAGE_PATH));
   const run = await fuzzChatroom({
     url: app.url,
     room,
@@ -110,6 +111,20 @@ test("chatroom: random, malformed and flooding frames lose no accepted message",
     budgetMs: BUDGET_MS,
   });
 
+  // After the fuzz the polite client asked the AI: its reply's usage must reach the usage party.
+  const { reply } = run.polite;
+  const spent = reply?.usage ?? { promptTokens: 0, completionTokens: 0 };
+  const usageAfter = await waitFor(
+    async () => {
+      const tally = /** @type {Tally | null} */ (await getJson(USAGE_PATH));
+      const { promptTokens, completionTokens } = tally?.total ?? usageBefore.total;
+      return promptTokens === usageBefore.total.promptTokens + spent.promptTokens &&
+        completionTokens === usageBefore.total.completionTokens + spent.completionTokens
+        ? tally
+        : null;
+    },
+    { message: "the AI reply's usage is reported", timeout: 20_000 },
+  ).catch(() => null);
   const transcript = /** @type {{ messages: any[] } | null} */ (
     await getJson(`/parties/chatroom/${room}`)
   );
@@ -144,6 +159,9 @@ test("chatroom: random, malformed and flooding frames lose no accepted message",
   // The polite client was never refused, and its view is the stored transcript, exactly.
   assert.deepEqual(run.polite.refused, [], "the polite client was never refused");
   assert.equal(run.polite.closeCode, null, "the polite client stayed connected");
+  assert.equal(reply?.status, "done", "the AI still answers a mention, in full");
+  assert.ok(reply?.body && reply.usage, "its reply has text and usage");
+  assert.ok(usageAfter, "the reply's usage reached the usage party, once");
   assert.ok(run.polite.sentIds.size > 0);
   for (const id of run.polite.sentIds) assert.ok(storedIds.has(id), `polite ${id} is stored`);
   assert.deepEqual(run.polite.view, stored, "the polite client's view is the transcript");

@@ -7,7 +7,10 @@ import { breakJson, entries, nastyText, toJson, weirdValue } from "./random.js";
 import { openSocket } from "./sockets.js";
 
 /** @typedef {import("./random.js").Random} Random */
-/** @typedef {{ id: string, body: string, user: { name: string }, role: string, createdAt: number }} Message */
+/**
+ * @typedef {{ id: string, body: string, user: { name: string }, role: string, createdAt: number,
+ *   status?: string, usage?: { promptTokens: number, completionTokens: number } }} Message
+ */
 /** @typedef {{ data: string | Uint8Array, valid: boolean, flood: boolean }} Frame */
 
 const RATE = { perSecond: 3, burst: 10 }; // party/chatroom.ts: new RateLimiter(3, 10)
@@ -243,13 +246,23 @@ async function politeClient(
 
   return {
     view,
+    /** Stops chatting; then, the fuzz over, asks the AI and waits for its whole reply. */
     async stop() {
       stopped = true;
       await loop;
-      read();
+      const id = "polite-asks-the-ai";
+      const body = "@ai are you still there?";
+      sentIds.add(id);
+      run.sent.set(id, [{ body, name: "Polite Pat" }]);
+      client.ws.send(
+        JSON.stringify({ type: "message", message: { id, body, user: { name: "Polite Pat" } } }),
+      );
+      const replied = () =>
+        [...view.values()].find((m) => m.role === "assistant" && m.status !== "streaming");
+      await client.until(() => (read(), refused.length > 0 || Boolean(replied())), 60_000);
       const closeCode = client.closeCode(); // null: still open
       client.close();
-      return { view: [...view.values()], sentIds, refused, closeCode };
+      return { view: [...view.values()], sentIds, refused, closeCode, reply: replied() };
     },
   };
 }
