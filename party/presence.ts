@@ -43,7 +43,7 @@ export default class PresenceServer implements Party.Server {
   }
 
   static onBeforeConnect(request: Party.Request, lobby: Party.Lobby) {
-    return refuseUnknownRoom(lobby) ?? request;
+    return refuseUnknownRoom(lobby) ?? refuseLongId(request) ?? request;
   }
 
   static onBeforeRequest(request: Party.Request, lobby: Party.Lobby) {
@@ -155,6 +155,16 @@ export default class PresenceServer implements Party.Server {
       if (mine.add || mine.remove || mine.presence) connection.send(pack(mine));
     }
   }
+}
+
+/**
+ * The client picks its connection id (`?_pk=`), and a hibernating room tags the socket with it:
+ * partykit fails the connection (1011, an error in the log) when it is over 256 characters.
+ */
+function refuseLongId(request: Party.Request) {
+  const id = new URL(request.url).searchParams.get("_pk") ?? "";
+  if (id.length <= 256) return undefined;
+  return new Response("_pk: a connection id is at most 256 characters", { status: 400 });
 }
 
 /** A `changes` frame with only the parts that have something in them. */

@@ -15,6 +15,7 @@ import { startApp } from "../support/stage-app.js";
 import { fuzzChatroom } from "./fuzz/chatroom.js";
 import { crashLines } from "./fuzz/crash-log.js";
 import { buildPrivateStage } from "./fuzz/private-stage.js";
+import { openRawWebSocket } from "./fuzz/raw-websocket.js";
 import { createRandom, fuzzSeed } from "./fuzz/random.js";
 import { CRASH_CLOSE_CODES, openSocket } from "./fuzz/sockets.js";
 import { USAGE_PATH, expectedTally, fuzzUsage } from "./fuzz/usage.js";
@@ -344,5 +345,18 @@ test("a body a party does not need never breaks the kept-alive connection it cam
     answers.map(([request]) => [request, "200 (reused)"]),
     "the next request on the same connection is answered",
   );
+  assert.deepEqual(crashLines(app.output(), from).crashes, []);
+});
+
+// Found by the fuzz: the presence room tags each socket with the id its client picks (`?_pk=`),
+// and over 256 characters partykit failed the connection with 1011 and logged an error.
+test("a connection id too long to tag a socket with is refused with 400, not a crash", async () => {
+  const from = app.output().length;
+  const path = "/parties/presence/fuzz-ids?_pk=";
+  const tooLong = await openRawWebSocket(app.url, path + "x".repeat(257));
+  const longest = await openRawWebSocket(app.url, path + "x".repeat(256));
+  longest.drop();
+  assert.equal(tooLong.status, 400);
+  assert.equal(longest.status, 101);
   assert.deepEqual(crashLines(app.output(), from).crashes, []);
 });

@@ -10,7 +10,7 @@ const OPCODE = { text: 0x1, binary: 0x2, close: 0x8, ping: 0x9 };
 
 /**
  * Opens a websocket to `path` on `url` by hand. Resolves once the server has answered the upgrade;
- * `status` is 101 when it was accepted (else the socket is already closed).
+ * `status` is 101 when it was accepted (else the socket is already closed). Fails after 10 s.
  * @param {string} url like http://127.0.0.1:1999 @param {string} path like /parties/chatroom/x
  */
 export function openRawWebSocket(url, path) {
@@ -63,11 +63,16 @@ export function openRawWebSocket(url, path) {
       ),
     );
     socket.once("close", () => reject(new Error(`${path}: closed during the upgrade`)));
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`${path}: no answer to the upgrade in 10 s`));
+    }, 10_000);
     const onHead = (/** @type {Buffer} */ chunk) => {
       head += chunk.toString("latin1");
       const end = head.indexOf("\r\n\r\n");
       if (end === -1) return;
       socket.off("data", onHead);
+      clearTimeout(timer);
       buffer = Buffer.from(head.slice(end + 4), "latin1");
       socket.on("data", (/** @type {Buffer} */ data) => {
         buffer = Buffer.concat([buffer, data]);
