@@ -4,7 +4,7 @@
 // `dropped`). Two polite people move their cursors throughout; a watcher that never sends anything
 // must end up seeing exactly them, where they last were, and nobody else.
 import { FLOAT32_OPTIONS, Packr } from "msgpackr";
-import { connectPresence } from "../../support/presence-socket.js";
+import { connectPresence, waitFor } from "../../support/presence-socket.js";
 import { abruptEnding, encodeFrame, openRawWebSocket } from "./raw-websocket.js";
 import { breakJson, entries, nastyText, raw, toJson, weirdValue } from "./random.js";
 import { openSocket } from "./sockets.js";
@@ -46,7 +46,7 @@ export async function fuzzPresence({ url, room, random, maxFrames, budgetMs }) {
 
   /** A fresh socket sends some frames, then closes (or leaves its id to a new socket). */
   const burst = async (/** @type {Random} */ random, /** @type {string | undefined} */ id) => {
-    const query = id ? `?_pk=${id}` : "";
+    const query = id === undefined ? "" : `?_pk=${encodeURIComponent(id)}`;
     const client = await openSocket(url, path + query, { binary: true });
     for (let i = random.int(1, 40); i > 0 && more(); i--) {
       const frame = presenceFrame(random);
@@ -54,21 +54,28 @@ export async function fuzzPresence({ url, room, random, maxFrames, budgetMs }) {
       if (frame.oversize) run.oversize++;
       client.ws.send(frame.data);
     }
-    // Now and then the same connection id comes back, like a tab reconnecting: the room must
-    // close the old socket (4000) and keep no ghost of it.
     if (id || random.chance(0.9)) return void (client.close(), noteClose(client));
-    const again = `fuzz-${random.int(0, 1e9)}`;
-    const old = await openSocket(url, `${path}?_pk=${again}`, { binary: true });
-    if (more()) {
-      old.ws.send(pack({ type: "join", user: { name: "Replaced", colour: "#123456" } }));
+    // Now and then the same connection id comes back, like a tab reconnecting: the room must
+    // close the old socket (4000) and keep no ghost of it, even when the old one never answers.
+    const again =
+      random.pick(["-", "a b", "😀", "__proto__", "x".repeat(240)]) + random.int(0, 1e9);
+    const old = await openRawWebSocket(url, `${path}?_pk=${encodeURIComponent(again)}`);
+    if (old.status !== 101) return run.problems.push(`a raw upgrade got ${old.status}`);
+    if (run.tried < maxFrames) {
       run.tried++;
+      const join = pack({ type: "join", user: { name: "Replaced", colour: "#123456" } });
+      await old.write(encodeFrame(join, { opcode: 0x2 }));
     }
     client.close();
     await burst(random, again);
-    if (!(await old.until(() => old.closeCode() !== null)))
-      run.problems.push("a replaced socket was not closed");
-    else if (old.closeCode() !== 4000)
-      run.problems.push(`a replaced socket got ${old.closeCode()}`);
+    const closed = await waitFor(() => old.closeCodes.length > 0, {
+      message: "the replaced socket is closed",
+      timeout: 10_000,
+    }).catch(() => false);
+    if (!closed) run.problems.push("a replaced socket was not closed");
+    else if (old.closeCodes[0] !== 4000)
+      run.problems.push(`a replaced socket got ${old.closeCodes}`);
+    old.drop(); // without answering the close: the room must forget it anyway
   };
   const noteClose = (/** @type {import("./sockets.js").Socket} */ client) => {
     if (client.closeCode() !== null)
@@ -91,6 +98,14 @@ export async function fuzzPresence({ url, room, random, maxFrames, budgetMs }) {
 
   /** A raw socket joins, maybe, then leaves half a frame and vanishes. */
   const abruptly = async (/** @type {Random} */ random) => {
+    if (random.chance(0.1)) {
+      // A connection id partykit cannot tag a socket with: refused before the room, not a 1011.
+      const id = "x".repeat(random.int(257, 2000));
+      const refused = await openRawWebSocket(url, `${path}?_pk=${id}`);
+      if (refused.status !== 400)
+        run.problems.push(`a ${id.length}-character _pk got ${refused.status}`);
+      return;
+    }
     const socket = await openRawWebSocket(url, path);
     if (socket.status !== 101) return run.problems.push(`a raw upgrade got ${socket.status}`);
     if (random.chance(0.6) && run.tried < maxFrames - 1) {
