@@ -11,7 +11,7 @@ import { openSocket } from "./sockets.js";
  * @typedef {{ id: string, body: string, user: { name: string }, role: string, createdAt: number,
  *   status?: string, usage?: { promptTokens: number, completionTokens: number } }} Message
  */
-/** @typedef {{ data: string | Uint8Array, valid: boolean, flood: boolean }} Frame */
+/** @typedef {{ data: string | Uint8Array }} Frame */
 
 const RATE = { perSecond: 3, burst: 10 }; // party/chatroom.ts: new RateLimiter(3, 10)
 const FRAME_LIMIT = 8 * 1024; // LIMITS.frameBytes, in UTF-16 units (the party checks string length)
@@ -313,14 +313,10 @@ export function chatFrame(random, { id, accepted, valid, flood }) {
   const name = () => (random.chance(0.6) ? random.pick(NAMES) : nastyText(random, 50));
   const message = () => ({ id, body: body(), user: { name: name() } });
   const text = (/** @type {unknown} */ value) => toJson(value).replace(/@ai/gi, "@-ai"); // the AI stays quiet
-  const frame = (/** @type {string | Uint8Array} */ data, isValid = false) => ({
-    data,
-    valid: isValid,
-    flood,
-  });
+  const frame = (/** @type {string | Uint8Array} */ data) => ({ data });
 
   if (valid && random.chance(flood ? 0.8 : 0.25))
-    return frame(text({ type: "message", message: message() }), true);
+    return frame(text({ type: "message", message: message() }));
 
   /** @type {(() => Frame)[]} */
   const kinds = [

@@ -306,5 +306,3 @@ export function presenceFrame(random, { small = false } = {}) {
 /** The size the room measures: UTF-16 units of a text frame, bytes of a binary one. */
 const sizeOf = (/** @type {string | Uint8Array} */ data) =>
   typeof data === "string" ? data.length : data.byteLength;
-
-export { POLITE };
