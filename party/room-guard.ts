@@ -13,6 +13,16 @@ export function refuseUnknownRoom(lobby: { id: string; env: Record<string, unkno
   return new Response(`No room "${lobby.id}"`, { status: 404 });
 }
 
+/**
+ * For onBeforeRequest: the same 404, once the body is read (workerd resets a connection whose
+ * request body is left unread, and the next request on it fails).
+ */
+export async function refuseUnknownRequest(request: Party.Request, lobby: Party.Lobby) {
+  const refusal = refuseUnknownRoom(lobby);
+  if (refusal) await request.arrayBuffer();
+  return refusal ?? request;
+}
+
 function openRooms(env: Record<string, unknown>) {
   const pattern = env.OPEN_ROOMS;
   if (typeof pattern !== "string" || !pattern) return null;

@@ -30,6 +30,7 @@ export default class UsageServer implements Party.Server {
   }
 
   async onRequest(request: Party.Request) {
+    if (request.method === "GET") await request.arrayBuffer(); // unread, workerd resets it
     if (request.method === "GET") return Response.json(tallyOf(this.state));
     if (request.method !== "POST") return refuseMethod(request, ["GET", "POST"]);
     const body = await readBody(request, LIMITS.bodyBytes);

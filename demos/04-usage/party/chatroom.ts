@@ -5,7 +5,7 @@ import { LIMITS, parseClientFrame, refusal } from "./chatroom.schema";
 import type { Message, ServerMessage } from "./chatroom.schema";
 import { refuseMethod } from "./http";
 import { RateLimiter } from "./rate-limit";
-import { addressOf, overCap, refuseUnknownRoom } from "./room-guard";
+import { addressOf, overCap, refuseUnknownRequest, refuseUnknownRoom } from "./room-guard";
 import { AI_NAME } from "./user.schema";
 import { reportUsage, tokensSpent } from "./usage-report";
 
@@ -41,7 +41,7 @@ export default class ChatRoomServer implements Party.Server {
   }
 
   static onBeforeRequest(request: Party.Request, lobby: Party.Lobby) {
-    return refuseUnknownRoom(lobby) ?? request;
+    return refuseUnknownRequest(request, lobby);
   }
 
   getConnectionTags(_connection: Party.Connection, ctx: Party.ConnectionContext) {
@@ -76,7 +76,9 @@ export default class ChatRoomServer implements Party.Server {
 
   // GET /parties/chatroom/<room>: the transcript.
   async onRequest(request: Party.Request) {
+    // workerd resets a connection whose request body is left unread, even a GET's
     if (request.method !== "GET") return refuseMethod(request, ["GET"]);
+    await request.arrayBuffer();
     return Response.json({ messages: this.messages });
   }
 

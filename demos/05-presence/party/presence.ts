@@ -4,7 +4,7 @@ import { ClientMessageSchema, ServerMessageSchema } from "./presence.schema";
 import { LIMITS, decode, encode } from "./presence.schema";
 import type { Person, Presence, ServerMessage } from "./presence.schema";
 import { RateLimiter } from "./rate-limit";
-import { addressOf, overCap, refuseUnknownRoom } from "./room-guard";
+import { addressOf, overCap, refuseUnknownRequest, refuseUnknownRoom } from "./room-guard";
 
 /** What the room keeps on each connection: it survives hibernation (2 kB at most). */
 type State = { key: string } & Partial<Person>;
@@ -31,11 +31,11 @@ export default class PresenceServer implements Party.Server {
   }
 
   static onBeforeConnect(request: Party.Request, lobby: Party.Lobby) {
-    return refuseUnknownRoom(lobby) ?? request;
+    return refuseUnknownRoom(lobby) ?? refuseLongId(request) ?? request;
   }
 
   static onBeforeRequest(request: Party.Request, lobby: Party.Lobby) {
-    return refuseUnknownRoom(lobby) ?? request;
+    return refuseUnknownRequest(request, lobby);
   }
 
   getConnectionTags(_connection: Party.Connection, ctx: Party.ConnectionContext) {
@@ -94,7 +94,9 @@ export default class PresenceServer implements Party.Server {
 
   // GET /parties/presence/<room>: who is here, and how many bad frames were dropped.
   async onRequest(request: Party.Request) {
+    // workerd resets a connection whose request body is left unread, even a GET's
     if (request.method !== "GET") return refuseMethod(request, ["GET"]);
+    await request.arrayBuffer();
     const people = [...this.people.values()].map((person) => person.user);
     return Response.json({ people, dropped: this.dropped });
   }
@@ -116,6 +118,16 @@ export default class PresenceServer implements Party.Server {
 }
 
 const isPerson = (change: Change | undefined): change is Person => !!change && "user" in change;
+
+/**
+ * The client picks its connection id (`?_pk=`), and a hibernating room tags the socket with it:
+ * partykit fails the connection (1011, an error in the log) when it is over 256 characters.
+ */
+function refuseLongId(request: Party.Request) {
+  const id = new URL(request.url).searchParams.get("_pk") ?? "";
+  if (id.length <= 256) return undefined;
+  return new Response("_pk: a connection id is at most 256 characters", { status: 400 });
+}
 
 /** A `changes` frame: who joined, who moved (except `mover`), who left. */
 function changes(pending: Map<string, Change>, mover?: string) {
