@@ -8,7 +8,7 @@ const steps = [
   ["format (Prettier)", ["node_modules/prettier/bin/prettier.cjs", "--check", "."]],
   ["lint (ESLint)", ["node_modules/eslint/bin/eslint.js", "."]],
   ["type-check (working copy, tools, tests)", ["node_modules/typescript/bin/tsc", "-p", "."]],
-  ["unit tests", ["--experimental-websocket", "--test", "scripts/"]],
+  ["unit tests", ["--experimental-websocket", "--test", "scripts/", "tests/node/"]],
   ["stages are consistent", ["scripts/stage", "check"]],
   ["every stage: type-check, build, Playwright", ["scripts/run-e2e.js", ...process.argv.slice(2)]],
 ];

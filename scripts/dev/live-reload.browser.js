@@ -1,0 +1,39 @@
+// @ts-check
+// Served by `npm run dev` only (scripts/dev/server.js adds it to each page; no build contains it).
+// Shows which stage the server runs, and reloads the page once the server runs newer code.
+(() => {
+  const script = /** @type {HTMLScriptElement} */ (document.currentScript);
+  const generation = script.dataset.generation;
+
+  const host = document.createElement("div");
+  const shadow = host.attachShadow({ mode: "open" });
+  shadow.innerHTML = `<style>
+    div { position: fixed; left: 12px; bottom: 12px; z-index: 2147483647; pointer-events: none;
+      font: 500 12px/1.4 ui-sans-serif, system-ui, sans-serif; color: #e2e8f0; background: #0f172acc;
+      border: 1px solid #334155; border-radius: 999px; padding: 4px 10px; }
+    div[data-status="error"] { color: #fecaca; border-color: #b91c1c; }
+    div[data-status="switching"], div[data-status="building"], div[data-status="restarting"] {
+      color: #fde68a; border-color: #b45309; }
+  </style><div role="status" data-testid="dev-indicator"></div>`;
+  const pill = /** @type {HTMLElement} */ (shadow.querySelector("div"));
+  document.body.append(host);
+
+  /** @param {{ status: string, generation: string, stage: string | null, message: string }} state */
+  function show(state) {
+    pill.dataset.status = state.status;
+    pill.textContent =
+      state.status === "ready"
+        ? (state.stage ?? "dev server")
+        : state.message || `${state.status}…`;
+  }
+
+  const events = new EventSource("/__dev/events");
+  events.addEventListener("state", (event) => {
+    const state = JSON.parse(event.data);
+    show(state);
+    if (state.status === "ready" && state.generation !== generation) location.reload();
+  });
+  events.addEventListener("error", () =>
+    show({ status: "error", generation: "", stage: null, message: "dev server stopped" }),
+  );
+})();

@@ -1,0 +1,207 @@
+// @ts-check
+// The dev loop: one Remix build per batch of changes (a whole stage switch is one batch), then the
+// snapshot partykit dev serves, then a reload of every open page. The PartyKit runtime restarts only
+// when partykit.json's parties change; room storage lives on disk and survives it.
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { createBuilder } from "./builder.js";
+import { partyVars, readEnv } from "./env.js";
+import { startPartykit } from "./partykit.js";
+import { createDevServer } from "./server.js";
+import { syncSnapshot } from "./snapshot.js";
+import { stageLabel } from "./stage-label.js";
+import { watchProject } from "./watch.js";
+
+/** @typedef {import("./server.js").DevState} DevState */
+
+export class DevError extends Error {
+  /** @param {string} message @param {string} code */
+  constructor(message, code) {
+    super(message);
+    this.name = "DevError";
+    this.code = code;
+  }
+}
+
+/**
+ * Starts everything; resolves once the first page can be served.
+ * @param {{ root: string, port: number, strictPort: boolean, log: (line: string) => void }} options
+ */
+export async function startDev({ root, port, strictPort, log }) {
+  const boot = randomBytes(3).toString("hex");
+  let generation = 0;
+  /** @type {DevState} */
+  let state = { status: "starting", generation: `${boot}-0`, stage: null, message: "starting…" };
+  /** @type {Set<(s: DevState) => void>} */
+  const subscribers = new Set();
+  const setState = (/** @type {Partial<DevState>} */ next) => {
+    state = { ...state, ...next };
+    for (const fn of subscribers) fn(state);
+  };
+  /** Resolves when pages may be served: the code is built and running (or a build failed). */
+  const pagesReady = () =>
+    new Promise((resolve) => {
+      const check = (/** @type {DevState} */ s) =>
+        (s.status === "ready" || s.status === "error") &&
+        (subscribers.delete(check), resolve(undefined));
+      subscribers.add(check);
+      check(state);
+    });
+  let backend = deferred();
+
+  const server = createDevServer({
+    root,
+    state: () => state,
+    subscribe: (fn) => (subscribers.add(fn), () => subscribers.delete(fn)),
+    backend: () => backend.promise,
+    pagesReady: () => /** @type {Promise<void>} */ (pagesReady()),
+  });
+  const publicPort = await listen(server, port, strictPort);
+
+  const { vars, localAi } = await partyVars(root, readEnv(root), log);
+  const builder = await createBuilder(root);
+  const snapshot = join(root, ".cache/dev-server");
+  rmSync(snapshot, { recursive: true, force: true });
+  /** @type {import("./partykit.js").Runtime | null} */
+  let runtime = null;
+  let runtimeParties = "";
+  let stopping = false;
+
+  const pending = new Set([join(root, "app")]);
+  let busy = false;
+  let batchStart = performance.now();
+  let builds = 0;
+  const startClock = () => {
+    batchStart = performance.now();
+    builds = 0;
+  };
+
+  async function run() {
+    if (busy) return;
+    busy = true;
+    try {
+      while (pending.size && !watcher?.switching()) {
+        const files = [...pending];
+        pending.clear();
+        await cycle(files);
+      }
+      if (state.status === "switching" && !watcher?.switching())
+        setState({ status: "ready", stage: stageLabel(root), message: "" }); // a switch that changed nothing
+    } finally {
+      busy = false;
+    }
+  }
+
+  /** @param {string[]} files */
+  async function cycle(files) {
+    if (state.status !== "switching") setState({ status: "building", message: "building…" });
+    const built = await builder.build(files);
+    builds++;
+    log(built.ok ? `dev: built in ${Math.round(built.ms)} ms` : "dev: build failed (see above)");
+    if (pending.size || watcher?.switching()) return; // newer files came in: build again before serving
+    if (!built.ok) return setState({ status: "error", message: "build failed: see the terminal" });
+
+    const before = runtime?.counts();
+    const { changed, parties } = syncSnapshot(root, snapshot);
+    let how = "";
+    if (!runtime || parties !== runtimeParties) {
+      if (runtime) {
+        log(
+          "dev: the parties in partykit.json changed: restarting the PartyKit runtime (room storage is kept)",
+        );
+        setState({ status: "restarting", message: "restarting the PartyKit runtime…" });
+        backend = deferred();
+        await runtime.stop();
+        how = ", runtime restarted";
+      }
+      runtime = await startPartykit({
+        dir: snapshot,
+        persist: join(root, ".partykit/state"),
+        vars,
+        log,
+      });
+      runtime.onExit((reason) => {
+        if (stopping) return;
+        log(`✖ dev: the PartyKit runtime stopped (${reason}); starting it again`);
+        runtime = null;
+        backend = deferred();
+        pending.add(join(root, "partykit.json"));
+        run();
+      });
+      runtimeParties = parties;
+      backend.resolve(runtime.port);
+    } else if (changed.length && before) {
+      const outcome = await runtime.waitForChange(before, 20_000);
+      if (outcome === "failed")
+        return setState({ status: "error", message: "a party failed to build: see the terminal" });
+      how = outcome === "reloaded" ? ", runtime reloaded" : "";
+    }
+    const seconds = ((performance.now() - batchStart) / 1000).toFixed(1);
+    const stage = stageLabel(root);
+    log(
+      `dev: ready in ${seconds} s${stage ? `: ${stage}` : ""} (${builds} build${builds === 1 ? "" : "s"}${how})`,
+    );
+    builds = 0;
+    setState({ status: "ready", generation: `${boot}-${++generation}`, stage, message: "" });
+  }
+
+  /** @type {ReturnType<typeof watchProject> | undefined} */
+  let watcher;
+  watcher = watchProject(root, {
+    onSwitch(to) {
+      if (to)
+        setState({ status: "switching", message: `switching to ${stageLabel(root, to) ?? to}…` });
+      else startClock(); // "ready in N s" counts from the moment scripts/stage returned
+    },
+    onBatch(files) {
+      if (state.status === "ready" || state.status === "error") startClock();
+      for (const file of files) pending.add(file);
+      run();
+    },
+  });
+  await run();
+
+  return {
+    url: `http://localhost:${publicPort}`,
+    port: publicPort,
+    async stop() {
+      stopping = true;
+      watcher?.close();
+      server.closeAllConnections();
+      server.close();
+      await runtime?.stop();
+      localAi?.kill();
+      await builder.dispose();
+    },
+  };
+}
+
+/**
+ * Listens on `port`; when the user did not ask for it and it is busy, on the next free one.
+ * @param {import("node:http").Server} server @param {number} port @param {boolean} strict
+ */
+async function listen(server, port, strict) {
+  for (let candidate = port; ; candidate++) {
+    const error = await new Promise((resolve) => {
+      server.once("error", resolve);
+      server.listen(candidate, () => (server.off("error", resolve), resolve(null)));
+    });
+    if (!error) return /** @type {import("node:net").AddressInfo} */ (server.address()).port;
+    const code = /** @type {NodeJS.ErrnoException} */ (error).code;
+    if (code !== "EADDRINUSE") throw error;
+    if (strict || candidate - port >= 20)
+      throw new DevError(
+        `port ${candidate} is busy (another npm run dev?): stop it, or run PORT=${candidate + 1} npm run dev`,
+        "PORT_BUSY",
+      );
+  }
+}
+
+function deferred() {
+  /** @type {(port: number) => void} */
+  let resolve = () => {};
+  const promise = new Promise((r) => (resolve = r));
+  return { promise: /** @type {Promise<number>} */ (promise), resolve };
+}
