@@ -4,8 +4,8 @@ import { expect, test, type Browser, type Page } from "@playwright/test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { makeDevCopy, runStage, startDev } from "../support/dev-copy.js";
-import { freePort } from "../support/stage-app.js";
+import { makeDevCopy, runStage, startDev } from "../../scripts/rehearsal-copy.js";
+import { freePort } from "../../scripts/dev/ports.js";
 
 test.describe.configure({ mode: "serial" });
 

@@ -5,8 +5,8 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { createServer } from "node:net";
 import test from "node:test";
-import { makeDevCopy, startDev } from "../support/dev-copy.js";
-import { freePort } from "../support/stage-app.js";
+import { makeDevCopy, startDev } from "../../scripts/rehearsal-copy.js";
+import { freePort } from "../../scripts/dev/ports.js";
 
 test(
   "started at stage 3 with no AI named, the rooms' AI is the offline model",

@@ -1,6 +1,7 @@
 // @ts-check
-// A presenter's checkout in a temporary folder: a stage exported as a project, plus demos/ and the
-// stage tool so `scripts/stage N` works in it, and `npm run dev` (node scripts/dev.js) running on it.
+// A presenter's checkout in a temporary folder, for rehearsals (tests/e2e/rehearsal.spec.ts,
+// tests/node/dev.test.js, scripts/bench/stage-switch.js): a stage exported as a project, plus demos/
+// and the stage tool so `scripts/stage N` works in it, and `npm run dev` (node scripts/dev.js) on it.
 import { spawn, spawnSync } from "node:child_process";
 import {
   cpSync,
@@ -11,13 +12,22 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { createHash } from "node:crypto";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { ROOT, stageDir } from "./stage-app.js";
+import { fileURLToPath } from "node:url";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+// One folder per checkout, so two checkouts rehearsing at once never share a copy.
+const BASE = join(
+  tmpdir(),
+  `party-ai-chat-rehearsal-${createHash("sha256").update(ROOT).digest("hex").slice(0, 8)}`,
+);
 
 /** Materializes stage `stage` in a folder of its own (`name` keeps parallel copies apart). */
 export function makeDevCopy(/** @type {number} */ stage, /** @type {string} */ name) {
-  const dir = join(stageDir(stage), "..", name);
+  const dir = join(BASE, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const exported = spawnSync(
