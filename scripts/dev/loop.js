@@ -57,10 +57,18 @@ export async function startDev({ root, port, strictPort, log }) {
     subscribe: (fn) => (subscribers.add(fn), () => subscribers.delete(fn)),
     backend: () => backend.promise,
     pagesReady: () => /** @type {Promise<void>} */ (pagesReady()),
+    // Nothing to serve yet: the first build failed. The page reloads once a build succeeds.
+    unavailable: () => (runtime ? null : state.status === "error" ? state.message : null),
   });
   const publicPort = await listen(server, port, strictPort);
 
   const { vars, localAi } = await partyVars(root, readEnv(root), log);
+  localAi?.once("exit", (code, signal) => {
+    if (!stopping)
+      log(
+        `✖ dev: the offline model stopped (${signal ?? `exit ${code}`}); AI replies fail until you restart npm run dev`,
+      );
+  });
   const builder = await createBuilder(root);
   const snapshot = join(root, ".cache/dev-server");
   rmSync(snapshot, { recursive: true, force: true });
@@ -156,6 +164,10 @@ export async function startDev({ root, port, strictPort, log }) {
       else startClock(); // "ready in N s" counts from the moment scripts/stage returned
     },
     onBatch(files) {
+      if (files.includes(join(root, ".env")))
+        log(
+          "dev: .env changed; the parties read it at start-up: restart npm run dev (Ctrl-C, npm run dev)",
+        );
       if (state.status === "ready" || state.status === "error") startClock();
       for (const file of files) pending.add(file);
       run();

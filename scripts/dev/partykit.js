@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { stripVTControlCharacters } from "node:util";
 import { freePort } from "./ports.js";
 
+const GROUPS = process.platform !== "win32";
 const BIN = fileURLToPath(new URL("../../node_modules/partykit/dist/bin.mjs", import.meta.url));
 // Lines that only repeat what the dev server says better (its private port, each proxied request).
 const QUIET =
@@ -34,10 +35,10 @@ function spawnRuntime(port, { dir, persist, vars, log }) {
   const args = [BIN, "dev", "--port", String(port), "--persist", persist];
   args.push("--disable-request-cf-fetch", "--no-hotkeys");
   for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}=${value}`);
-  // Its own process group, so stopping it stops workerd too.
+  // Its own process group (where there are groups), so stopping it stops workerd too.
   const child = spawn(process.execPath, args, {
     cwd: dir,
-    detached: true,
+    detached: GROUPS,
     env: { ...process.env, NO_UPDATE_NOTIFIER: "1", PWD: dir },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -107,7 +108,8 @@ function spawnRuntime(port, { dir, persist, vars, log }) {
   /** @param {NodeJS.Signals} signal */
   function signalGroup(signal) {
     try {
-      process.kill(-(/** @type {number} */ (child.pid)), signal);
+      if (GROUPS) process.kill(-(/** @type {number} */ (child.pid)), signal);
+      else child.kill(signal);
     } catch {}
   }
 }

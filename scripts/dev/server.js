@@ -26,9 +26,10 @@ const TYPES = /** @type {Record<string, string>} */ ({
  * @typedef {{ status: "starting" | "switching" | "building" | "restarting" | "ready" | "error",
  *   generation: string, stage: string | null, message: string }} DevState
  * @param {{ root: string, state: () => DevState, subscribe: (fn: (s: DevState) => void) => () => void,
- *   backend: () => Promise<number>, pagesReady: () => Promise<void> }} options
+ *   backend: () => Promise<number>, pagesReady: () => Promise<void>,
+ *   unavailable: () => string | null }} options
  */
-export function createDevServer({ root, state, subscribe, backend, pagesReady }) {
+export function createDevServer({ root, state, subscribe, backend, pagesReady, unavailable }) {
   const agent = new Agent({ keepAlive: true });
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
@@ -40,6 +41,11 @@ export function createDevServer({ root, state, subscribe, backend, pagesReady })
     // A page waits for the build in flight, so it is never served from code older than the files.
     if (req.headers["sec-fetch-dest"] === "document" || req.headers.accept?.includes("text/html"))
       await pagesReady();
+    const reason = unavailable();
+    if (reason) {
+      res.writeHead(503, { "content-type": "text/html; charset=utf-8" });
+      return void res.end(injectClient(`<!doctype html><body><p>dev: ${reason}</p></body>`, ""));
+    }
     forward(req, res, 0);
   });
 

@@ -5,7 +5,7 @@ import { existsSync, readFileSync, watch } from "node:fs";
 import { join } from "node:path";
 
 const TREES = ["app", "party"]; // watched recursively
-const FILES = ["partykit.json", "remix.config.js", "tsconfig.json", "postcss.config.js"];
+const FILES = ["partykit.json", "remix.config.js", "tsconfig.json", "postcss.config.js", ".env"];
 export const SWITCH_MARKER = ".stage/switching";
 const QUIET_MS = 50; // an editor's save (write, rename) is one change
 
