@@ -3,14 +3,14 @@
 // snapshot partykit dev serves, then a reload of every open page. The PartyKit runtime restarts only
 // when partykit.json's parties change; room storage lives on disk and survives it.
 import { randomBytes } from "node:crypto";
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createBuilder } from "./builder.js";
 import { partyVars, readEnv } from "./env.js";
 import { startPartykit } from "./partykit.js";
 import { createDevServer } from "./server.js";
-import { syncSnapshot } from "./snapshot.js";
+import { readParties, syncSnapshot } from "./snapshot.js";
 import { stageLabel } from "./stage-label.js";
 import { watchProject } from "./watch.js";
 
@@ -93,7 +93,10 @@ export async function startDev({ root, port, strictPort, log }) {
       while (pending.size && !watcher?.switching()) {
         const files = [...pending];
         pending.clear();
-        await cycle(files);
+        await cycle(files).catch((/** @type {unknown} */ error) => {
+          log(`✖ dev: ${error instanceof Error ? error.message : error}`);
+          setState({ status: "error", message: "npm run dev hit an error: see the terminal" });
+        });
       }
       if (state.status === "switching" && !watcher?.switching())
         setState({ status: "ready", stage: stageLabel(root), message: "" }); // a switch that changed nothing
@@ -102,50 +105,66 @@ export async function startDev({ root, port, strictPort, log }) {
     }
   }
 
+  /** Stops the runtime; requests wait for the next one. */
+  async function stopRuntime() {
+    const stopped = runtime;
+    runtime = null;
+    backend = deferred();
+    await stopped?.stop();
+  }
+
   /** @param {string[]} files */
   async function cycle(files) {
     if (state.status !== "switching") setState({ status: "building", message: "building…" });
-    const built = await builder.build(files);
+    // New parties need a new runtime: stop the old one while the build runs.
+    const parties = readParties(root); // null while partykit.json does not parse
+    const restart = runtime !== null && parties !== null && parties !== runtimeParties;
+    if (restart) {
+      log(
+        "dev: the parties in partykit.json changed: restarting the PartyKit runtime (room storage is kept)",
+      );
+      setState({ status: "restarting", message: "restarting the PartyKit runtime…" });
+    }
+    const [built] = await Promise.all([builder.build(files), restart && stopRuntime()]);
     builds++;
     log(built.ok ? `dev: built in ${Math.round(built.ms)} ms` : "dev: build failed (see above)");
     if (pending.size || watcher?.switching()) return; // newer files came in: build again before serving
-    if (!built.ok) return setState({ status: "error", message: "build failed: see the terminal" });
+    // A failed build keeps the last good one running; with no runtime left, start it on that one.
+    if (!built.ok && (runtime || !existsSync(join(root, "build/index.js"))))
+      return setState({ status: "error", message: "build failed: see the terminal" });
 
     const before = runtime?.counts();
-    const { changed, parties } = syncSnapshot(root, snapshot);
-    let how = "";
-    if (!runtime || parties !== runtimeParties) {
+    const synced = syncSnapshot(root, snapshot);
+    let how = restart ? ", runtime restarted" : "";
+    if (!runtime || synced.parties !== runtimeParties) {
       if (runtime) {
-        log(
-          "dev: the parties in partykit.json changed: restarting the PartyKit runtime (room storage is kept)",
-        );
-        setState({ status: "restarting", message: "restarting the PartyKit runtime…" });
-        backend = deferred();
-        await runtime.stop();
         how = ", runtime restarted";
+        await stopRuntime();
       }
-      runtime = await startPartykit({
+      const started = await startPartykit({
         dir: snapshot,
         persist: join(root, ".partykit/state"),
         vars,
         log,
       });
-      runtime.onExit((reason) => {
-        if (stopping) return;
+      started.onExit((reason) => {
+        if (stopping || runtime !== started) return;
         log(`✖ dev: the PartyKit runtime stopped (${reason}); starting it again`);
         runtime = null;
         backend = deferred();
         pending.add(join(root, "partykit.json"));
         run();
       });
-      runtimeParties = parties;
-      backend.resolve(runtime.port);
-    } else if (changed.length && before) {
+      runtime = started;
+      runtimeParties = synced.parties;
+      backend.resolve(started.port);
+    } else if (synced.changed.length && before) {
       const outcome = await runtime.waitForChange(before, 20_000);
       if (outcome === "failed")
         return setState({ status: "error", message: "a party failed to build: see the terminal" });
       how = outcome === "reloaded" ? ", runtime reloaded" : "";
     }
+    if (!built.ok) return setState({ status: "error", message: "build failed: see the terminal" });
     const seconds = ((performance.now() - batchStart) / 1000).toFixed(1);
     const stage = stageLabel(root);
     log(

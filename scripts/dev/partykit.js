@@ -52,6 +52,11 @@ function spawnRuntime(port, { dir, persist, vars, log }) {
   /** @type {Promise<"ready" | "port busy" | string>} */
   const started = new Promise((resolve) => {
     child.once("exit", (code, signal) => resolve(`exited with ${signal ?? code}`));
+    // A worker that throws as it loads leaves partykit dev running but never ready.
+    setTimeout(
+      () => resolve("not ready after 60 s; a party may throw as it loads"),
+      60_000,
+    ).unref();
     events.on("line", (/** @type {string} */ line) => {
       if (/Address already in use/.test(line)) resolve("port busy");
       else if (/\[pk:inf\] Ready on/.test(line)) resolve("ready");

@@ -33,8 +33,20 @@ export function syncSnapshot(root, dir) {
     rmSync(join(dir, path));
     changed.push(path);
   }
-  return { changed, parties: JSON.stringify(config.parties ?? {}) };
+  return { changed, parties: partiesKey(config) };
 }
+
+/** The parties partykit.json declares, as a string to compare; null while it does not parse. @param {string} root */
+export function readParties(root) {
+  try {
+    return partiesKey(JSON.parse(readFileSync(join(root, "partykit.json"), "utf8")));
+  } catch {
+    return null;
+  }
+}
+
+/** @param {{ parties?: Record<string, string> }} config */
+const partiesKey = (config) => JSON.stringify(config.parties ?? {});
 
 /** Every file under `base/dir`, as paths relative to `base`. @param {string} base @param {string} dir @returns {string[]} */
 function listFiles(base, dir) {

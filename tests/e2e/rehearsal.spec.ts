@@ -68,6 +68,8 @@ test("rehearsal: stages 1→2→3→4→5→1 in one npm run dev, two browsers f
         await expect(page.getByTestId("ai-model")).toHaveText("AI: offline demo model");
         await expect(page.getByTestId("connection-status")).toHaveText("live");
       }
+      // The room's history survived the runtime's reload.
+      await expect(messages(bob).filter({ hasText: "hello from stage 2" })).toHaveCount(1);
       await post(bob, "what streams at stage 3?");
       for (const page of [alice, bob])
         await expect(replyTo(page, "what streams at stage 3?")).toHaveAttribute(
@@ -83,6 +85,8 @@ test("rehearsal: stages 1→2→3→4→5→1 in one npm run dev, two browsers f
       await expect(usage.getByTestId("usage-total")).toHaveAttribute("data-value", /^\d+$/);
       const before = Number(await usage.getByTestId("usage-total").getAttribute("data-value"));
       await expect(alice.getByTestId("connection-status")).toHaveText("live");
+      // ...and the runtime's restart (stage 4 adds the usage party).
+      await expect(messages(alice).filter({ hasText: "hello from stage 2" })).toHaveCount(1);
       await post(alice, "count me at stage 4");
       await expect
         .poll(
