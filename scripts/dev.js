@@ -5,7 +5,8 @@
 // open page reloaded once the new code serves. The AI and every secret a stage needs are set up
 // front, whatever stage it starts at. How it works: scripts/dev/loop.js, docs/decisions/006.
 import { fileURLToPath } from "node:url";
-import { DevError, startDev } from "./dev/loop.js";
+import { startDev } from "./dev/loop.js";
+import { DevError } from "./dev/ports.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const requested = process.env.PORT;

@@ -2,63 +2,37 @@
 // The dev loop: one Remix build per batch of changes (a whole stage switch is one batch), then the
 // snapshot partykit dev serves, then a reload of every open page. The PartyKit runtime restarts only
 // when partykit.json's parties change; room storage lives on disk and survives it.
-import { randomBytes } from "node:crypto";
 import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { createBuilder } from "./builder.js";
+import { createDevState } from "./dev-state.js";
 import { partyVars, readEnv } from "./env.js";
 import { startPartykit } from "./partykit.js";
+import { listen } from "./ports.js";
 import { createDevServer } from "./server.js";
 import { readParties, syncSnapshot } from "./snapshot.js";
 import { stageLabel } from "./stage-label.js";
 import { watchProject } from "./watch.js";
-
-/** @typedef {import("./server.js").DevState} DevState */
-
-export class DevError extends Error {
-  /** @param {string} message @param {string} code */
-  constructor(message, code) {
-    super(message);
-    this.name = "DevError";
-    this.code = code;
-  }
-}
 
 /**
  * Starts everything; resolves once the first page can be served.
  * @param {{ root: string, port: number, strictPort: boolean, log: (line: string) => void }} options
  */
 export async function startDev({ root, port, strictPort, log }) {
-  const boot = randomBytes(3).toString("hex");
-  let generation = 0;
-  /** @type {DevState} */
-  let state = { status: "starting", generation: `${boot}-0`, stage: null, message: "starting…" };
-  /** @type {Set<(s: DevState) => void>} */
-  const subscribers = new Set();
-  const setState = (/** @type {Partial<DevState>} */ next) => {
-    state = { ...state, ...next };
-    for (const fn of subscribers) fn(state);
-  };
-  /** Resolves when pages may be served: the code is built and running (or a build failed). */
-  const pagesReady = () =>
-    new Promise((resolve) => {
-      const check = (/** @type {DevState} */ s) =>
-        (s.status === "ready" || s.status === "error") &&
-        (subscribers.delete(check), resolve(undefined));
-      subscribers.add(check);
-      check(state);
-    });
-  let backend = deferred();
-
+  const state = createDevState();
+  /** @type {import("./partykit.js").Runtime | null} */
+  let runtime = null;
+  let runtimeParties = "";
+  let backend = deferred(); // the runtime's port, once it serves
+  let stopping = false;
   const server = createDevServer({
     root,
-    state: () => state,
-    subscribe: (fn) => (subscribers.add(fn), () => subscribers.delete(fn)),
+    state,
     backend: () => backend.promise,
-    pagesReady: () => /** @type {Promise<void>} */ (pagesReady()),
     // Nothing to serve yet: the first build failed. The page reloads once a build succeeds.
-    unavailable: () => (runtime ? null : state.status === "error" ? state.message : null),
+    unavailable: () => (runtime || state.get().status !== "error" ? null : state.get().message),
+    log,
   });
   const publicPort = await listen(server, port, strictPort);
 
@@ -72,10 +46,6 @@ export async function startDev({ root, port, strictPort, log }) {
   const builder = await createBuilder(root);
   const snapshot = join(root, ".cache/dev-server");
   rmSync(snapshot, { recursive: true, force: true });
-  /** @type {import("./partykit.js").Runtime | null} */
-  let runtime = null;
-  let runtimeParties = "";
-  let stopping = false;
 
   const pending = new Set([join(root, "app")]);
   let busy = false;
@@ -95,11 +65,11 @@ export async function startDev({ root, port, strictPort, log }) {
         pending.clear();
         await cycle(files).catch((/** @type {unknown} */ error) => {
           log(`✖ dev: ${error instanceof Error ? error.message : error}`);
-          setState({ status: "error", message: "npm run dev hit an error: see the terminal" });
+          state.set({ status: "error", message: "npm run dev hit an error: see the terminal" });
         });
       }
-      if (state.status === "switching" && !watcher?.switching())
-        setState({ status: "ready", stage: stageLabel(root), message: "" }); // a switch that changed nothing
+      if (state.get().status === "switching" && !watcher?.switching())
+        state.set({ status: "ready", stage: stageLabel(root), message: "" }); // a switch that changed nothing
     } finally {
       busy = false;
     }
@@ -115,7 +85,7 @@ export async function startDev({ root, port, strictPort, log }) {
 
   /** @param {string[]} files */
   async function cycle(files) {
-    if (state.status !== "switching") setState({ status: "building", message: "building…" });
+    if (state.get().status !== "switching") state.set({ status: "building", message: "building…" });
     // New parties need a new runtime: stop the old one while the build runs.
     const parties = readParties(root); // null while partykit.json does not parse
     const restart = runtime !== null && parties !== null && parties !== runtimeParties;
@@ -123,7 +93,7 @@ export async function startDev({ root, port, strictPort, log }) {
       log(
         "dev: the parties in partykit.json changed: restarting the PartyKit runtime (room storage is kept)",
       );
-      setState({ status: "restarting", message: "restarting the PartyKit runtime…" });
+      state.set({ status: "restarting", message: "restarting the PartyKit runtime…" });
     }
     const [built] = await Promise.all([builder.build(files), restart && stopRuntime()]);
     builds++;
@@ -131,7 +101,7 @@ export async function startDev({ root, port, strictPort, log }) {
     if (pending.size || watcher?.switching()) return; // newer files came in: build again before serving
     // A failed build keeps the last good one running; with no runtime left, start it on that one.
     if (!built.ok && (runtime || !existsSync(join(root, "build/index.js"))))
-      return setState({ status: "error", message: "build failed: see the terminal" });
+      return state.set({ status: "error", message: "build failed: see the terminal" });
 
     const before = runtime?.counts();
     const synced = syncSnapshot(root, snapshot);
@@ -161,17 +131,17 @@ export async function startDev({ root, port, strictPort, log }) {
     } else if (synced.changed.length && before) {
       const outcome = await runtime.waitForChange(before, 20_000);
       if (outcome === "failed")
-        return setState({ status: "error", message: "a party failed to build: see the terminal" });
+        return state.set({ status: "error", message: "a party failed to build: see the terminal" });
       how = outcome === "reloaded" ? ", runtime reloaded" : "";
     }
-    if (!built.ok) return setState({ status: "error", message: "build failed: see the terminal" });
+    if (!built.ok) return state.set({ status: "error", message: "build failed: see the terminal" });
     const seconds = ((performance.now() - batchStart) / 1000).toFixed(1);
     const stage = stageLabel(root);
     log(
       `dev: ready in ${seconds} s${stage ? `: ${stage}` : ""} (${builds} build${builds === 1 ? "" : "s"}${how})`,
     );
     builds = 0;
-    setState({ status: "ready", generation: `${boot}-${++generation}`, stage, message: "" });
+    state.served(stage);
   }
 
   /** @type {ReturnType<typeof watchProject> | undefined} */
@@ -179,7 +149,7 @@ export async function startDev({ root, port, strictPort, log }) {
   watcher = watchProject(root, {
     onSwitch(to) {
       if (to)
-        setState({ status: "switching", message: `switching to ${stageLabel(root, to) ?? to}…` });
+        state.set({ status: "switching", message: `switching to ${stageLabel(root, to) ?? to}…` });
       else startClock(); // "ready in N s" counts from the moment scripts/stage returned
     },
     onBatch(files) {
@@ -187,7 +157,7 @@ export async function startDev({ root, port, strictPort, log }) {
         log(
           "dev: .env changed; the parties read it at start-up: restart npm run dev (Ctrl-C, npm run dev)",
         );
-      if (state.status === "ready" || state.status === "error") startClock();
+      if (state.get().status === "ready" || state.get().status === "error") startClock();
       for (const file of files) pending.add(file);
       run();
     },
@@ -207,27 +177,6 @@ export async function startDev({ root, port, strictPort, log }) {
       await builder.dispose();
     },
   };
-}
-
-/**
- * Listens on `port`; when the user did not ask for it and it is busy, on the next free one.
- * @param {import("node:http").Server} server @param {number} port @param {boolean} strict
- */
-async function listen(server, port, strict) {
-  for (let candidate = port; ; candidate++) {
-    const error = await new Promise((resolve) => {
-      server.once("error", resolve);
-      server.listen(candidate, () => (server.off("error", resolve), resolve(null)));
-    });
-    if (!error) return /** @type {import("node:net").AddressInfo} */ (server.address()).port;
-    const code = /** @type {NodeJS.ErrnoException} */ (error).code;
-    if (code !== "EADDRINUSE") throw error;
-    if (strict || candidate - port >= 20)
-      throw new DevError(
-        `port ${candidate} is busy (another npm run dev?): stop it, or run PORT=${candidate + 1} npm run dev`,
-        "PORT_BUSY",
-      );
-  }
 }
 
 function deferred() {

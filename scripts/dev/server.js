@@ -23,14 +23,13 @@ const TYPES = /** @type {Record<string, string>} */ ({
 });
 
 /**
- * @typedef {{ status: "starting" | "switching" | "building" | "restarting" | "ready" | "error",
- *   generation: string, stage: string | null, message: string }} DevState
- * @param {{ root: string, state: () => DevState, subscribe: (fn: (s: DevState) => void) => () => void,
- *   backend: () => Promise<number>, pagesReady: () => Promise<void>,
- *   unavailable: () => string | null }} options
+ * @param {{ root: string, state: ReturnType<typeof import("./dev-state.js").createDevState>,
+ *   backend: () => Promise<number>, unavailable: () => string | null,
+ *   log: (line: string) => void }} options
  */
-export function createDevServer({ root, state, subscribe, backend, pagesReady, unavailable }) {
+export function createDevServer({ root, state, backend, unavailable, log }) {
   const agent = new Agent({ keepAlive: true });
+  let lastComplaint = 0;
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
     if (path === "/__dev/client.js") return sendFile(res, CLIENT, "no-cache");
@@ -40,7 +39,7 @@ export function createDevServer({ root, state, subscribe, backend, pagesReady, u
       return sendFile(res, file, path.startsWith("/build/") ? "immutable" : "no-cache");
     // A page waits for the build in flight, so it is never served from code older than the files.
     if (req.headers["sec-fetch-dest"] === "document" || req.headers.accept?.includes("text/html"))
-      await pagesReady();
+      await state.settled();
     const reason = unavailable();
     if (reason) {
       res.writeHead(503, { "content-type": "text/html; charset=utf-8" });
@@ -65,7 +64,7 @@ export function createDevServer({ root, state, subscribe, backend, pagesReady, u
         const chunks = /** @type {Buffer[]} */ ([]);
         answer.on("data", (chunk) => chunks.push(chunk));
         answer.on("end", () => {
-          const html = injectClient(Buffer.concat(chunks).toString("utf8"), state().generation);
+          const html = injectClient(Buffer.concat(chunks).toString("utf8"), state.get().generation);
           delete headers["content-length"];
           delete headers["transfer-encoding"];
           res.writeHead(answer.statusCode ?? 502, headers);
@@ -77,6 +76,13 @@ export function createDevServer({ root, state, subscribe, backend, pagesReady, u
       // workerd restarts in a blink on every reload: a GET simply tries again once it is back.
       if ((req.method === "GET" || req.method === "HEAD") && attempt < 20 && !res.headersSent)
         return void setTimeout(() => forward(req, res, attempt + 1), 100 * attempt);
+      // partykit dev keeps running when its runtime dies (a crash, too many open files): say so.
+      if (Date.now() - lastComplaint > 10_000) {
+        lastComplaint = Date.now();
+        log(
+          `✖ dev: the PartyKit runtime does not answer (${error.message}); if it lasts, restart npm run dev`,
+        );
+      }
       if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
       res.end(`dev: the PartyKit runtime did not answer (${error.message}); see the terminal`);
     });
@@ -108,10 +114,10 @@ export function createDevServer({ root, state, subscribe, backend, pagesReady, u
       "cache-control": "no-cache",
       connection: "keep-alive",
     });
-    const send = (/** @type {DevState} */ s) =>
+    const send = (/** @type {import("./dev-state.js").DevState} */ s) =>
       res.write(`event: state\ndata: ${JSON.stringify(s)}\n\n`);
-    send(state());
-    const unsubscribe = subscribe(send);
+    send(state.get());
+    const unsubscribe = state.subscribe(send);
     req.on("close", unsubscribe);
   }
 

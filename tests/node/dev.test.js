@@ -2,8 +2,11 @@
 // `npm run dev` (node scripts/dev.js) as a user starts it: on a fresh machine (no key, no network),
 // two at once, and on a port that is taken.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
+import { join } from "node:path";
 import test from "node:test";
 import { makeDevCopy, startDev } from "../../scripts/rehearsal-copy.js";
 import { freePort } from "../../scripts/dev/ports.js";
@@ -94,3 +97,20 @@ test(
     );
   },
 );
+
+test("a production build holds nothing of the dev server", { timeout: 120_000 }, () => {
+  const dir = makeDevCopy(5, "node-dev-production");
+  const built = spawnSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], {
+    cwd: dir,
+    encoding: "utf8",
+  });
+  assert.equal(built.status, 0, built.stderr);
+  const files = ["build", "public/build"].flatMap((folder) =>
+    readdirSync(join(dir, folder), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath ?? entry.path, entry.name)),
+  );
+  assert.ok(files.length > 3, `the build wrote ${files}`);
+  for (const file of files)
+    assert.doesNotMatch(readFileSync(file, "utf8"), /__dev\/|dev-indicator/, file);
+});
