@@ -14,6 +14,8 @@ const { createFileWatchCache } = remix("compiler/fileWatchCache.js");
 const { logger } = remix("tux/logger.js");
 const { logThrown } = remix("compiler/utils/log.js");
 
+const CONFIGS = /(^|[/\\])(remix\.config\.js|tsconfig\.json|postcss\.config\.js)$/;
+
 /**
  * @param {string} root the project folder (remix.config.js)
  * @returns {Promise<{ build: (changed: string[]) => Promise<BuildResult>, dispose: () => Promise<void> }>}
@@ -30,10 +32,10 @@ export async function createBuilder(root) {
     /** Builds once; never canceled, so the result always matches the files it read. */
     async build(changed) {
       for (const file of changed) fileWatchCache.invalidateFile(file);
-      // A route added or removed (or remix.config.js edited) needs a fresh compiler, as `remix dev` does.
+      // A route added or removed, or a config edited, needs a fresh compiler, as `remix dev` does.
       const fresh = await readConfig(root, "development").catch((/** @type {unknown} */ e) => e);
       if (fresh instanceof Error) return failed(fresh);
-      if (routeKey(fresh) !== routes || changed.some((f) => f.endsWith("remix.config.js"))) {
+      if (routeKey(fresh) !== routes || changed.some((f) => CONFIGS.test(f))) {
         await compiler.dispose();
         config = fresh;
         routes = routeKey(config);

@@ -1,7 +1,7 @@
 // The talk, rehearsed: one `npm run dev` on a presenter's copy that starts at stage 1, the stage tool
 // run in that copy, and two browsers left open in #lobby the whole time. Nobody reloads a page.
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { makeDevCopy, runStage, startDev } from "../../scripts/rehearsal-copy.js";
@@ -126,7 +126,7 @@ test("rehearsal: stages 1→2→3→4→5→1 in one npm run dev, two browsers f
   }
 });
 
-test("an edit in app/ while npm run dev runs shows in the open page by itself", async ({
+test("the page says when a switch is under way; an edit in app/ shows in it by itself", async ({
   browser,
 }, testInfo) => {
   test.setTimeout(180_000);
@@ -137,6 +137,13 @@ test("an edit in app/ while npm run dev runs shows in the open page by itself", 
     await page.goto("/");
     const heading = page.getByRole("heading", { level: 1 });
     await expect(heading).toHaveText("Chat with your friends, and an AI.");
+    await expect(indicator(page)).toHaveText("stage 2 · a shared chat room");
+
+    // The stage tool marks a switch while it writes; held here, so the page has time to show it.
+    const marker = join(dir, ".stage/switching");
+    writeFileSync(marker, JSON.stringify({ pid: process.pid, to: "03-ai-replies" }));
+    await expect(indicator(page)).toHaveText("switching to stage 3 · the AI joins the room…");
+    rmSync(marker);
     await expect(indicator(page)).toHaveText("stage 2 · a shared chat room");
 
     const file = join(dir, "app/routes/_index.tsx");
