@@ -27,13 +27,19 @@
         : state.message || `${state.status}…`;
   }
 
-  const events = new EventSource("/__dev/events");
-  events.addEventListener("state", (event) => {
-    const state = JSON.parse(event.data);
-    show(state);
-    if (state.status === "ready" && state.generation !== generation) location.reload();
-  });
-  events.addEventListener("error", () =>
-    show({ status: "error", generation: "", stage: null, message: "dev server stopped" }),
-  );
+  // The dev server says what it does; when it serves newer code than this page's, the page reloads.
+  // If it stops (Ctrl-C, a restart), the page keeps trying, and reloads once it is back.
+  function follow() {
+    const socket = new WebSocket(`${location.origin.replace(/^http/, "ws")}/__dev/socket`);
+    socket.addEventListener("message", (event) => {
+      const state = JSON.parse(event.data);
+      show(state);
+      if (state.status === "ready" && state.generation !== generation) location.reload();
+    });
+    socket.addEventListener("close", () => {
+      show({ status: "error", generation: "", stage: null, message: "dev server stopped" });
+      setTimeout(follow, 1000);
+    });
+  }
+  follow();
 })();

@@ -1,13 +1,14 @@
 // @ts-check
-// The address the presenter opens. It serves public/ from disk, the live-reload script and its event
-// stream under /__dev/, and passes everything else (pages, parties, websockets) to partykit dev on
+// The address the presenter opens. It serves public/ from disk, the live-reload script and its
+// socket under /__dev/, and passes everything else (pages, parties, websockets) to partykit dev on
 // its private port. Pages wait here while a build or a runtime restart is under way, so a reload
 // never meets a half-started server, and the HTML it passes on gains one <script> that no build holds.
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { Agent, createServer, request } from "node:http";
 import { connect } from "node:net";
-import { extname, join, normalize } from "node:path";
+import { extname, isAbsolute, join, normalize, relative } from "node:path";
 import { fileURLToPath } from "node:url";
+import { acceptPageSocket } from "./page-socket.js";
 
 const CLIENT = fileURLToPath(new URL("./live-reload.browser.js", import.meta.url));
 const TYPES = /** @type {Record<string, string>} */ ({
@@ -31,9 +32,8 @@ export function createDevServer({ root, state, backend, unavailable, log }) {
   const agent = new Agent({ keepAlive: true });
   let lastComplaint = 0;
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    const path = pathOf(req);
     if (path === "/__dev/client.js") return sendFile(res, CLIENT, "no-cache");
-    if (path === "/__dev/events") return streamEvents(req, res);
     const file = join(root, "public", normalize(path));
     if ((req.method === "GET" || req.method === "HEAD") && isFileIn(file, join(root, "public")))
       return sendFile(res, file, path.startsWith("/build/") ? "immutable" : "no-cache");
@@ -93,6 +93,7 @@ export function createDevServer({ root, state, backend, unavailable, log }) {
   // Websockets (partysocket): a raw pipe to the runtime. When it restarts, the socket closes and
   // partysocket reconnects by itself.
   server.on("upgrade", async (req, socket, head) => {
+    if (pathOf(req) === "/__dev/socket") return followState(req, socket);
     socket.on("error", () => socket.destroy());
     const upstream = connect(await backend(), "127.0.0.1", () => {
       const lines = [`${req.method} ${req.url} HTTP/${req.httpVersion}`];
@@ -107,18 +108,13 @@ export function createDevServer({ root, state, backend, unavailable, log }) {
     upstream.on("close", () => socket.destroy());
   });
 
-  /** Server-sent events: the state now, then every change. @param {import("node:http").IncomingMessage} req @param {import("node:http").ServerResponse} res */
-  function streamEvents(req, res) {
-    res.writeHead(200, {
-      "content-type": "text/event-stream",
-      "cache-control": "no-cache",
-      connection: "keep-alive",
-    });
-    const send = (/** @type {import("./dev-state.js").DevState} */ s) =>
-      res.write(`event: state\ndata: ${JSON.stringify(s)}\n\n`);
-    send(state.get());
-    const unsubscribe = state.subscribe(send);
-    req.on("close", unsubscribe);
+  /** A page's socket: the state now, then every change. @param {import("node:http").IncomingMessage} req @param {import("node:stream").Duplex} socket */
+  function followState(req, socket) {
+    const send = acceptPageSocket(req, socket);
+    if (!send) return;
+    send(JSON.stringify(state.get()));
+    const unsubscribe = state.subscribe((s) => send(JSON.stringify(s)));
+    socket.on("close", unsubscribe);
   }
 
   return server;
@@ -131,9 +127,21 @@ export function injectClient(/** @type {string} */ html, /** @type {string} */ g
   return at < 0 ? html + tag : html.slice(0, at) + tag + html.slice(at);
 }
 
+/** The request's path, decoded (as typed, when it does not decode). @param {import("node:http").IncomingMessage} req */
+function pathOf(req) {
+  const { pathname } = new URL(req.url ?? "/", "http://localhost");
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return pathname;
+  }
+}
+
 /** @param {string} file @param {string} dir */
 function isFileIn(file, dir) {
-  return file.startsWith(dir + "/") && existsSync(file) && statSync(file).isFile();
+  const inside = relative(dir, file);
+  if (!inside || inside.startsWith("..") || isAbsolute(inside)) return false;
+  return existsSync(file) && statSync(file).isFile();
 }
 
 /** @param {import("node:http").ServerResponse} res @param {string} file @param {"immutable" | "no-cache"} cache */

@@ -126,7 +126,7 @@ test("rehearsal: stages 1→2→3→4→5→1 in one npm run dev, two browsers f
   }
 });
 
-test("the page says when a switch is under way; an edit in app/ shows in it by itself", async ({
+test("pages say when a switch is under way; an edit in app/ shows in every open tab by itself", async ({
   browser,
 }, testInfo) => {
   test.setTimeout(180_000);
@@ -146,10 +146,22 @@ test("the page says when a switch is under way; an edit in app/ shows in it by i
     rmSync(marker);
     await expect(indicator(page)).toHaveText("stage 2 · a shared chat room");
 
+    // More tabs than the browser's six connections per host: each one still follows.
+    const tabs = [page];
+    for (let i = 0; i < 7; i++) {
+      const tab = await page.context().newPage();
+      await tab.goto("/");
+      await expect(indicator(tab)).toHaveText("stage 2 · a shared chat room");
+      tabs.push(tab);
+    }
     const file = join(dir, "app/routes/_index.tsx");
     const source = readFileSync(file, "utf8");
     writeFileSync(file, source.replace("Chat with your friends", "Chat with the whole room"));
-    await expect(heading).toHaveText("Chat with the whole room, and an AI.", { timeout: 60_000 });
+    for (const tab of tabs)
+      await expect(tab.getByRole("heading", { level: 1 })).toHaveText(
+        "Chat with the whole room, and an AI.",
+        { timeout: 60_000 },
+      );
   } finally {
     await dev.stop();
     await testInfo.attach("npm run dev output", { body: dev.output(), contentType: "text/plain" });
