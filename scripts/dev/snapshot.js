@@ -2,7 +2,15 @@
 // What `partykit dev` serves: a snapshot of the parties and the Remix server build, updated only
 // after a build, all files at once. partykit dev watches every file it bundles and reloads on each
 // change; pointed at the live tree it would reload mid-switch, on half-written stages.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 
 /**
@@ -25,7 +33,9 @@ export function syncSnapshot(root, dir) {
     const target = join(dir, path);
     if (existsSync(target) && readFileSync(target).equals(contents)) continue;
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, contents);
+    // Written whole, then renamed: partykit's watcher never reads half a file.
+    writeFileSync(`${target}.tmp`, contents);
+    renameSync(`${target}.tmp`, target);
     changed.push(path);
   }
   for (const path of listFiles(dir, "party")) {
