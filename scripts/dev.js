@@ -12,6 +12,11 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const requested = process.env.PORT;
 
 try {
+  if (requested && !/^\d{1,5}$/.test(requested))
+    throw new DevError(
+      `PORT=${requested} is not a port number; run e.g. PORT=2000 npm run dev`,
+      "BAD_PORT",
+    );
   const dev = await startDev({
     root,
     port: Number(requested ?? 1999),

@@ -54,6 +54,7 @@ function startLocalModel(root, modelPath) {
     env: { ...process.env, LOCAL_MODEL_PATH: modelPath },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  process.on("exit", () => child.kill()); // it goes when the dev server goes, however that ends
   return new Promise((resolve, reject) => {
     let out = "";
     child.stdout?.on("data", (chunk) => {

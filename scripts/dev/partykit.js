@@ -14,6 +14,11 @@ const BIN = fileURLToPath(new URL("../../node_modules/partykit/dist/bin.mjs", im
 const QUIET =
   /^(🎈 PartyKit v|-+$|Build succeeded, starting server|\[pk:inf\] (Ready on|Updated and ready on|- http|[A-Z]+ \/))/;
 
+// Its own process group outlives us unless told: if the dev server dies, its runtimes go with it.
+/** @type {Set<(signal: NodeJS.Signals) => void>} */
+const live = new Set();
+process.on("exit", () => live.forEach((signal) => signal("SIGKILL")));
+
 /**
  * Starts partykit dev in `dir` (the snapshot); resolves once it serves.
  * @param {{ dir: string, persist: string, vars: Record<string, string>, log: (line: string) => void }} options
@@ -42,6 +47,8 @@ function spawnRuntime(port, { dir, persist, vars, log }) {
     env: { ...process.env, NO_UPDATE_NOTIFIER: "1", PWD: dir },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  live.add(signalGroup);
+  child.once("exit", () => live.delete(signalGroup));
   const events = new EventEmitter();
   let output = "";
   let reloads = 0;
