@@ -17,21 +17,26 @@ const PARTY_VARS = [
   "USAGE_SECRET",
 ];
 
-/** .env under the shell's variables, as partykit dev itself would read them. @param {string} root */
+/**
+ * .env under the shell's variables, and the names .env sets: partykit dev would hand every one of
+ * them to the parties (it runs in a snapshot folder now, where it finds no .env).
+ * @param {string} root
+ */
 export function readEnv(root) {
   const file = join(root, ".env");
-  return { ...(existsSync(file) ? parseEnv(readFileSync(file, "utf8")) : {}), ...process.env };
+  const fromFile = existsSync(file) ? parseEnv(readFileSync(file, "utf8")) : {};
+  return { env: { ...fromFile, ...process.env }, names: [...PARTY_VARS, ...Object.keys(fromFile)] };
 }
 
 /**
  * The --var values for partykit dev. Starts the offline model when no AI is named (its process is
  * returned so the caller stops it), and makes a usage secret when none is set.
- * @param {string} root @param {Record<string, string | undefined>} env @param {(line: string) => void} log
+ * @param {string} root @param {ReturnType<typeof readEnv>} read @param {(line: string) => void} log
  */
-export async function partyVars(root, env, log) {
+export async function partyVars(root, { env, names }, log) {
   /** @type {Record<string, string>} */
   const vars = {};
-  for (const name of PARTY_VARS) if (env[name]) vars[name] = String(env[name]);
+  for (const name of names) if (env[name]) vars[name] = String(env[name]);
   /** @type {import("node:child_process").ChildProcess | null} */
   let localAi = null;
   if (vars.OPENAI_BASE_URL) log(`AI: ${vars.OPENAI_BASE_URL}`);
