@@ -120,7 +120,10 @@ async function benchDevFollowing(tours) {
     for (let tour = 0; tour < tours; tour++) {
       for (const n of order) {
         const from = dev.output().length;
+        await page.evaluate(() => Object.assign(window, { before: true }));
         const switched = runStage(dir, String(n));
+        // The page reloaded by itself (a new document), into stage n.
+        await page.waitForFunction(() => !("before" in window), null, { timeout: 120_000 });
         await indicator
           .filter({ hasText: new RegExp(`^stage ${n} · `) })
           .waitFor({ timeout: 120_000 });
