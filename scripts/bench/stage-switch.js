@@ -150,7 +150,7 @@ async function benchDevFollowing(tours) {
     await dev.stop();
   }
   console.log(
-    `npm run dev following the switch: ${tours} tours of the talk, from scripts/stage returning to the stage working in an open page`,
+    `npm run dev following the switch: ${tours} tour${tours === 1 ? "" : "s"} of the talk, from scripts/stage returning to the stage working in an open page`,
   );
   let previous = first;
   for (const n of order) {
