@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import test from "node:test";
-import { makeDevCopy, startDev } from "../../scripts/rehearsal-copy.js";
+import { makeDevCopy, runStage, startDev } from "../../scripts/rehearsal-copy.js";
 import { freePort } from "../../scripts/dev/ports.js";
 
 test(
@@ -54,6 +54,29 @@ test(
       frames.some((frame) => frame.type === "delta"),
       "the reply was streamed",
     );
+  },
+);
+
+test(
+  "switching down (4→2) serves stage 2 as soon as it says so: no stale page, no stale party",
+  {
+    timeout: 180_000,
+  },
+  async (t) => {
+    const dir = makeDevCopy(4, "node-dev-down");
+    const dev = await startDev(dir, { env: { PORT: String(await freePort()) } });
+    t.after(() => dev.stop());
+    assert.equal((await fetch(`${dev.url}/parties/usage/total`)).status, 200, dev.output());
+    assert.match(await (await fetch(`${dev.url}/chats/lobby`)).text(), /data-testid="ai-model"/);
+
+    const from = dev.output().length;
+    runStage(dir, "2");
+    await dev.waitFor(/dev: ready in .*: stage 2 · /, from);
+    const page = await (await fetch(`${dev.url}/chats/lobby`)).text();
+    assert.doesNotMatch(page, /data-testid="ai-model"/, "stage 3's AI header is gone");
+    assert.match(page, /data-testid="connection-status"/, "stage 2's room is there");
+    assert.equal((await fetch(`${dev.url}/parties/usage/total`)).status, 404, "no usage party");
+    assert.equal((await fetch(`${dev.url}/parties/chatroom/lobby`)).status, 200);
   },
 );
 
