@@ -7,8 +7,6 @@ import { performance } from "node:perf_hooks";
 import { makeDevCopy, runStage, startDev } from "../../scripts/rehearsal-copy.js";
 import { freePort } from "../../scripts/dev/ports.js";
 
-test.describe.configure({ mode: "serial" });
-
 const messages = (page: Page) => page.getByTestId("message");
 const indicator = (page: Page) => page.getByTestId("dev-indicator");
 const replyTo = (page: Page, text: string) =>
