@@ -1,23 +1,29 @@
 // @ts-check
-// Wall time of `scripts/stage <last>` from stage 1 (and back) as whole processes, Node start-up
-// included, because that is what a presenter waits for. Runs on a temporary copy of demos/ and the
-// working copy, so the repo's own tree is never touched.
-// Usage: node scripts/bench/stage-switch.js [repo root] [--runs N]
+// What a presenter waits for at each switch, on temporary copies (the repo's own tree is never touched):
+// 1. wall time of `scripts/stage <last>` from stage 1 (and back) as whole processes, Node start-up
+//    included;
+// 2. with `npm run dev` running and a browser open in #lobby, the time from `scripts/stage N` returning
+//    to stage N working in that browser, for every transition of the talk, and how many Remix builds
+//    and PartyKit runtime restarts each switch cost.
+// Usage: node scripts/bench/stage-switch.js [repo root] [--runs N] [--tours N]
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { freePort } from "../dev/ports.js";
+import { makeDevCopy, runStage, startDev } from "../rehearsal-copy.js";
 import { walk } from "../stage-tool/fs-tree.js";
 import { findRoot, listStages } from "../stage-tool/index.js";
 
 const TARGET_MS = 200;
+const DEV_TARGET_MS = 3000;
 const CLI = fileURLToPath(new URL("../stage", import.meta.url));
 
 const { values, positionals } = parseArgs({
-  options: { runs: { type: "string", default: "10" } },
+  options: { runs: { type: "string", default: "10" }, tours: { type: "string", default: "3" } },
   allowPositionals: true,
 });
 const runs = Number(values.runs);
@@ -60,6 +66,8 @@ try {
 } finally {
   rmSync(copy, { recursive: true, force: true });
 }
+if (root === findRoot(fileURLToPath(new URL("../..", import.meta.url))))
+  await benchDevFollowing(Number(values.tours));
 
 /** Milliseconds for one `scripts/stage <n>` process (or a bare `node -e 0` for n = null). @param {string} cwd @param {number | null} n @param {string[]} flags */
 function time(cwd, n, ...flags) {
@@ -75,14 +83,91 @@ function time(cwd, n, ...flags) {
 /** @param {string} label @param {number[]} times @param {boolean} [judge] */
 function report(label, times, judge = true) {
   const sorted = [...times].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  const median = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
   const verdict = judge
-    ? median <= TARGET_MS
+    ? median(times) <= TARGET_MS
       ? `  ok (target ${TARGET_MS} ms)`
       : `  OVER the ${TARGET_MS} ms target`
     : "";
-  return `  ${label.padEnd(28)} median ${median.toFixed(0)} ms, min ${sorted[0].toFixed(0)} ms, max ${sorted[
+  return `  ${label.padEnd(28)} median ${median(times).toFixed(0)} ms, min ${sorted[0].toFixed(0)} ms, max ${sorted[
     sorted.length - 1
   ].toFixed(0)} ms${verdict}`;
+}
+
+/**
+ * `npm run dev` on a copy at stage 1, one Chromium page in #lobby, `tours` times through the talk.
+ * "Working" = the page reloaded by itself into stage N (its indicator says so) and, from stage 2 on,
+ * its room socket is live.
+ * @param {number} tours
+ */
+async function benchDevFollowing(tours) {
+  const { chromium } = await import("@playwright/test");
+  const order = [...stages.slice(1), stages[0]].map((s) => s.n); // 2, 3, 4, 5, then back to 1
+  const dir = makeDevCopy(first, "bench");
+  const dev = await startDev(dir, { env: { PORT: String(await freePort()) } });
+  const system = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => existsSync(p));
+  const browser = await chromium.launch(
+    existsSync(chromium.executablePath()) || !system
+      ? {}
+      : { executablePath: system, args: ["--no-sandbox", "--disable-gpu"] },
+  );
+  /** @type {Map<number, { ms: number[], builds: number[], runtime: string[] }>} */
+  const results = new Map(order.map((n) => [n, { ms: [], builds: [], runtime: [] }]));
+  try {
+    const page = await browser.newPage();
+    await page.addInitScript(() => localStorage.setItem("party-ai-chat:name", "Bench"));
+    await page.goto(`${dev.url}/chats/lobby`);
+    const indicator = page.getByTestId("dev-indicator");
+    for (let tour = 0; tour < tours; tour++) {
+      for (const n of order) {
+        const from = dev.output().length;
+        await page.evaluate(() => Object.assign(window, { before: true }));
+        const switched = runStage(dir, String(n));
+        // The page reloaded by itself (a new document), into stage n.
+        await page.waitForFunction(() => !("before" in window), null, { timeout: 120_000 });
+        await indicator
+          .filter({ hasText: new RegExp(`^stage ${n} · `) })
+          .waitFor({ timeout: 120_000 });
+        if (n >= 2)
+          await page
+            .getByTestId("connection-status")
+            .filter({ hasText: "live" })
+            .waitFor({ timeout: 120_000 });
+        const ms = performance.now() - switched;
+        const ready = await dev.waitFor(
+          /dev: ready in [\d.]+ s.*\((\d+) builds?(, runtime (\w+))?/,
+          from,
+        );
+        const result = /** @type {{ ms: number[], builds: number[], runtime: string[] }} */ (
+          results.get(n)
+        );
+        result.ms.push(ms);
+        result.builds.push(Number(ready[1]));
+        result.runtime.push(ready[3] ?? "kept");
+      }
+    }
+  } finally {
+    await browser.close();
+    await dev.stop();
+  }
+  console.log(
+    `npm run dev following the switch: ${tours} tour${tours === 1 ? "" : "s"} of the talk, from scripts/stage returning to the stage working in an open page`,
+  );
+  let previous = first;
+  for (const n of order) {
+    const { ms, builds, runtime } =
+      /** @type {{ ms: number[], builds: number[], runtime: string[] }} */ (results.get(n));
+    const verdict = median(ms) <= DEV_TARGET_MS ? "ok" : "OVER";
+    console.log(
+      `${report(`stage ${previous} → ${n}`, ms, false)}  ${verdict} (target ${DEV_TARGET_MS / 1000} s);` +
+        ` Remix builds per switch: ${builds.join(", ")}; PartyKit runtime ${[...new Set(runtime)].join("/")}`,
+    );
+    previous = n;
+  }
+}
+
+/** @param {number[]} times */
+function median(times) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

@@ -1,8 +1,10 @@
 // @ts-check
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { applyTree, compareTrees, countChanges } from "./fs-tree.js";
 import { backupEdits, backupTree, latestBackup } from "./backups.js";
 import { materialize, resolveStage } from "./stages.js";
-import { readStatus, requireStateDir, setCurrentStage } from "./working-copy.js";
+import { STATE_DIR, readStatus, requireStateDir, setCurrentStage } from "./working-copy.js";
 
 /** @typedef {import('./stages.js').Repo} Repo */
 
@@ -28,8 +30,11 @@ export function goToStage(repo, ref, { force = false } = {}) {
   requireStateDir(repo);
   const backup =
     dirty && !force ? backupEdits(repo, from, workingCopy, edits, { canForce: true }) : null;
-  const changes = applyTree(repo.root, workingCopy, goal);
-  setCurrentStage(repo, target);
+  const changes = asOneSwitch(repo, target, () => {
+    const written = applyTree(repo.root, workingCopy, goal);
+    setCurrentStage(repo, target);
+    return written;
+  });
   return {
     target,
     from,
@@ -54,7 +59,25 @@ export function restoreBackup(repo) {
     return { backup, already: true, saved: null, changes };
   requireStateDir(repo);
   const saved = countChanges(edits) ? backupEdits(repo, stage, workingCopy, edits) : null;
-  applyTree(repo.root, workingCopy, goal);
-  setCurrentStage(repo, backup.stage);
+  asOneSwitch(repo, backup.stage, () => {
+    applyTree(repo.root, workingCopy, goal);
+    setCurrentStage(repo, backup.stage);
+  });
   return { backup, already: false, saved, changes };
+}
+
+/**
+ * Runs the writes of one switch between .stage/switching appearing and disappearing, so a running
+ * `npm run dev` (scripts/dev/watch.js) builds once, after the last file, instead of once per file.
+ * @template T @param {Repo} repo @param {import('./stages.js').Stage} target @param {() => T} write
+ */
+function asOneSwitch(repo, target, write) {
+  const marker = join(repo.root, STATE_DIR, "switching");
+  mkdirSync(join(repo.root, STATE_DIR), { recursive: true });
+  writeFileSync(marker, JSON.stringify({ pid: process.pid, to: target.id }));
+  try {
+    return write();
+  } finally {
+    rmSync(marker, { force: true });
+  }
 }

@@ -1,6 +1,6 @@
 // @ts-check
 // A stage built in a folder of its own: other test files rebuild the shared stage folder
-// (tests/support/stage-app.js stageDir) at any time, and `partykit dev` reloads on every change,
+// (scripts/stage-app.js stageDir) at any time, and `partykit dev` reloads on every change,
 // which would cut the fuzz run's sockets.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
