@@ -135,6 +135,7 @@ export async function streamReply(
   const abort = new AbortController();
   let idle = setTimeout(() => abort.abort(), ai.timeoutMs);
   stop?.addEventListener("abort", () => abort.abort()); // hangs up on the provider
+  if (stop?.aborted) abort.abort(); // stopped before it started
   try {
     model = await ai.model();
     const stream = await ai.client.chat.completions.create(

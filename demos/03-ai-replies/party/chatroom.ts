@@ -91,9 +91,9 @@ export default class ChatRoomServer implements Party.Server {
     if (!(await shouldReply(ai, this.messages).catch(() => false))) return;
     const prompt = buildPrompt(this.room.id, peopleIn(this.room), this.messages);
     const reply = newReply(ai, this.now());
+    const stop = this.turns.begin(reply.id); // stoppable as soon as anyone sees it
     await this.add(reply); // everyone sees the AI typing
 
-    const stop = this.turns.begin(reply.id);
     let savedAt = Date.now();
     const { usage, error } = await streamReply(ai, prompt, {
       stop,
