@@ -1,5 +1,6 @@
 // Which AI answers in the rooms, and how we ask it. Runs inside the chatroom party (workerd).
 import OpenAI from "openai";
+import type * as Party from "partykit/server";
 import type { Message } from "./chatroom.schema";
 import { AI_NAME } from "./user.schema";
 
@@ -55,6 +56,25 @@ export function connectAi(env: Env): Ai | null {
 export type Prompt = ReturnType<typeof buildPrompt>;
 type Usage = NonNullable<Message["usage"]>;
 
+/** An AI reply as it starts: empty and streaming, so everyone sees the AI typing. */
+export function newReply(ai: Ai, createdAt: number): Message {
+  return {
+    id: crypto.randomUUID(),
+    body: "",
+    user: { name: AI_NAME },
+    role: "assistant",
+    createdAt,
+    status: "streaming",
+    model: ai.label,
+  };
+}
+
+/** Names of the people connected to `room` now, as their messages told it. */
+export function peopleIn(room: Party.Room) {
+  const names = [...room.getConnections<{ name: string }>()].map((c) => c.state?.name);
+  return [...new Set(names.filter((name) => name !== undefined))];
+}
+
 /** The system prompt and the recent conversation, as chat-completion messages. */
 export function buildPrompt(room: string, people: string[], history: Message[]) {
   const system = [
@@ -93,12 +113,13 @@ export async function shouldReply(ai: Ai, history: Message[]): Promise<boolean> 
 /**
  * Streams one reply: `onText` gets new text at most DELTAS_PER_SECOND times a second. No throws:
  * a failure comes back as `error`, a sentence for the room. When the provider reports no usage, it
- * is estimated; a reply that failed before any text cost nothing.
+ * is estimated; a reply that failed before any text cost nothing. `stop` ends it early: the
+ * provider is hung up on, and that is no error.
  */
 export async function streamReply(
   ai: Ai,
   prompt: Prompt,
-  { onText }: { onText: (text: string) => void },
+  { onText, stop }: { onText: (text: string) => void; stop?: AbortSignal },
 ): Promise<{ model: string; usage?: Usage; error?: string }> {
   let model = "unknown";
   let text = "";
@@ -113,6 +134,8 @@ export async function streamReply(
   // Give up when the provider is silent for too long (a stalled server, a cut stream).
   const abort = new AbortController();
   let idle = setTimeout(() => abort.abort(), ai.timeoutMs);
+  stop?.addEventListener("abort", () => abort.abort()); // hangs up on the provider
+  if (stop?.aborted) abort.abort(); // stopped before it started
   try {
     model = await ai.model();
     const stream = await ai.client.chat.completions.create(
@@ -138,7 +161,7 @@ export async function streamReply(
     }
     if (abort.signal.aborted) throw new Error("stalled"); // the SDK ends an aborted stream quietly
   } catch (caught) {
-    error = describeError(caught, abort.signal.aborted, ai.timeoutMs);
+    if (!stop?.aborted) error = describeError(caught, abort.signal.aborted, ai.timeoutMs);
   } finally {
     clearInterval(ticker);
     clearTimeout(idle);

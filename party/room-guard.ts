@@ -1,6 +1,6 @@
-// Rooms cost storage and AI calls, and a URL on a projector reaches strangers: only the rooms the app
-// lists exist (plus OPEN_ROOMS, a regular expression, for benchmarks and workshops), and one address
-// may hold only so many sockets in a room.
+// Rooms cost storage and AI calls, and a URL on a projector reaches strangers: only the
+// rooms the app lists exist (plus OPEN_ROOMS, a regular expression, for benchmarks and
+// workshops), and one address may hold only so many sockets in a room.
 import type * as Party from "partykit/server";
 import { getRoom } from "../app/rooms";
 
@@ -22,6 +22,10 @@ export async function refuseUnknownRequest(request: Party.Request, lobby: Party.
   if (refusal) await request.arrayBuffer();
   return refusal ?? request;
 }
+
+/** onBeforeConnect: listed rooms only. */
+export const onlyListedRooms = (request: Party.Request, lobby: Party.Lobby) =>
+  refuseUnknownRoom(lobby) ?? request;
 
 function openRooms(env: Record<string, unknown>) {
   const pattern = env.OPEN_ROOMS;

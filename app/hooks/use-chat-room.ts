@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { ServerMessageSchema } from "../../party/chatroom.schema";
 import type { ClientMessage, Message, ServerMessage } from "../../party/chatroom.schema";
+import { aiTurn } from "~/utils/ai-turn";
 import { useJsonSocket } from "./use-json-socket";
 
 /** A message as this browser sees it: sent ones are pending until the room echoes them back. */
@@ -31,7 +32,7 @@ export function useChatRoom(room: string) {
   }
 
   function send(body: string, name: string) {
-    const message: ClientMessage["message"] = { id: crypto.randomUUID(), body, user: { name } };
+    const message: NewMessage = { id: crypto.randomUUID(), body, user: { name } };
     // Optimistic: show it now; the room's echo replaces it.
     setMessages((previous) => [
       ...previous,
@@ -40,8 +41,15 @@ export function useChatRoom(room: string) {
     socket.send(JSON.stringify({ type: "message", message } satisfies ClientMessage));
   }
 
-  return { messages, status, dropped, ai, send };
+  /** Stops the AI reply `id` for everyone in the room. */
+  function stop(id: string, name: string) {
+    socket.send(JSON.stringify({ type: "stop", id, user: { name } } satisfies ClientMessage));
+  }
+
+  return { messages, status, dropped, ai, turn: aiTurn(messages), send, stop };
 }
+
+type NewMessage = Extract<ClientMessage, { type: "message" }>["message"];
 
 function upsert(messages: ChatMessage[], message: Message): ChatMessage[] {
   const index = messages.findIndex((m) => m.id === message.id);

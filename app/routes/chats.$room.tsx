@@ -6,6 +6,7 @@ import {
   useRouteError,
   type MetaFunction,
 } from "@remix-run/react";
+import { AiStatus } from "~/components/ai-status";
 import { Composer } from "~/components/composer";
 import { ConnectionBadge } from "~/components/connection-badge";
 import { MessageList } from "~/components/message-list";
@@ -34,7 +35,7 @@ export default function ChatRoute() {
 
 function ChatRoom({ room }: { room: Room }) {
   // Stage 2: the messages live in a PartyKit room, shared by everyone in it.
-  const { messages, status, dropped, ai, send } = useChatRoom(room.id);
+  const { messages, status, dropped, ai, turn, send, stop } = useChatRoom(room.id);
 
   return (
     <section className="flex flex-1 flex-col gap-4">
@@ -57,8 +58,9 @@ function ChatRoom({ room }: { room: Room }) {
         </div>
       </header>
       <CursorPanel>
-        <MessageList messages={messages} />
+        <MessageList messages={messages} queued={turn?.queued} />
       </CursorPanel>
+      <AiStatus turn={turn} onStop={stop} />
       <Typing>
         <Composer onSend={send} />
       </Typing>

@@ -148,3 +148,137 @@ for (const [provider, reason] of [
     });
   });
 }
+
+test("Bob stops the reply to Alice for both; his queued message is answered next", async ({
+  alice,
+  bob,
+  app,
+  tag,
+}) => {
+  app.scriptReply(`Once upon a time ${"there was more to say, ".repeat(60)}`);
+  await enterRoom(alice, "ai");
+  await enterRoom(bob, "ai");
+  await post(alice, `Tell me a long story ${tag}`);
+  const story = (page: Page) => replyTo(page, `story ${tag}`);
+  for (const page of [alice, bob]) {
+    await expect(story(page).getByTestId("body")).toContainText("Once upon a time");
+    await expect(page.getByTestId("ai-turn")).toContainText("AI is answering Alice…");
+  }
+
+  // Bob speaks while the AI answers Alice: his message waits for the next reply, and says so.
+  await post(bob, `Me too ${tag}`);
+  const bobs = (page: Page) => messages(page).filter({ hasText: `Me too ${tag}` });
+  for (const page of [alice, bob]) await expect(bobs(page).getByTestId("queued")).toBeVisible();
+
+  app.scriptReply(`Hello Bob. ${"Here is a normal answer. ".repeat(8)}`); // the next reply's script
+  const aborted = () => app.aiOutcomes().filter((outcome) => outcome === "aborted").length;
+  const abortedBefore = aborted();
+  await bob.getByRole("button", { name: "Stop" }).click();
+  for (const page of [alice, bob]) {
+    await expect(story(page)).toHaveAttribute("data-status", "stopped");
+    await expect(story(page)).toContainText("Stopped by Bob");
+    await expect(story(page).getByTestId("body")).toContainText("Once upon a time"); // kept
+  }
+  await expect
+    .poll(aborted, { message: "the provider saw the room hang up" })
+    .toBe(abortedBefore + 1);
+
+  // The next reply answers Bob: the mark clears as it starts, and it ends normally.
+  for (const page of [alice, bob]) {
+    await expect(page.getByTestId("ai-turn")).toContainText("AI is answering Bob…");
+    await expect(bobs(page).getByTestId("queued")).toHaveCount(0);
+  }
+  for (const page of [alice, bob]) {
+    await expect(replyTo(page, `Me too ${tag}`)).toHaveAttribute("data-status", "done", {
+      timeout: 20_000,
+    });
+    await expect(replyTo(page, `Me too ${tag}`)).toContainText("Hello Bob.");
+    await expect(page.getByTestId("ai-turn")).toHaveCount(0);
+  }
+});
+
+test("a stop for no reply being written is refused, and nothing changes", async ({
+  alice,
+  bob,
+  request,
+  tag,
+}) => {
+  await enterRoom(alice, "ai");
+  await post(alice, `Quick one ${tag}`);
+  await expect(replyTo(alice, tag)).toHaveAttribute("data-status", "done", { timeout: 20_000 });
+  const { messages: transcript } = await (await request.get("/parties/chatroom/ai")).json();
+  const asked = transcript.findIndex((m: { body: string }) => m.body.includes(tag));
+  const done: string = transcript[asked + 1].id;
+
+  // Bob skips the UI and writes stop frames straight to the room's socket.
+  await bob.goto("/chats");
+  const codes = await bob.evaluate(async (done) => {
+    const socket = new WebSocket(`ws://${location.host}/parties/chatroom/ai`);
+    const codes: string[] = [];
+    const refused = new Promise<void>((resolve) => {
+      socket.onmessage = (event) => {
+        const frame = JSON.parse(event.data);
+        if (frame.type === "error" && codes.push(frame.code) === 3) resolve();
+      };
+    });
+    await new Promise((resolve) => (socket.onopen = resolve));
+    const stop = (id: string, name = "Bob") => JSON.stringify({ type: "stop", id, user: { name } });
+    socket.send(stop("no-such-reply"));
+    socket.send(stop(done));
+    socket.send(stop(done, "AI")); // names go through the one name rule
+    await refused;
+    socket.close();
+    return codes;
+  }, done);
+  expect(codes).toEqual(["not_streaming", "not_streaming", "invalid"]);
+  await expect(replyTo(alice, tag)).toHaveAttribute("data-status", "done");
+  await expect(replyTo(alice, tag)).not.toContainText("Stopped by");
+});
+
+test("AI replies are markdown with no stray marks mid-stream; their HTML stays text", async ({
+  alice,
+  app,
+  tag,
+}) => {
+  const dialogs: string[] = [];
+  alice.on("dialog", (dialog) => {
+    dialogs.push(dialog.message());
+    void dialog.dismiss();
+  });
+  const violations: string[] = [];
+  alice.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  app.scriptReply(
+    "Here is **some bold news** for you:\n\n- first\n- second\n\n" +
+      "See [the docs](https://example.com/docs). <img src=x onerror=alert(1)>",
+  );
+  await enterRoom(alice, "ai");
+  // Alice's page notes any moment an AI reply shows a raw `**`.
+  await alice.evaluate(() => {
+    const seen: string[] = ((window as any).rawMarks = []);
+    new MutationObserver(() => {
+      for (const body of document.querySelectorAll("[data-role=assistant] [data-testid=body]"))
+        if (body.textContent?.includes("**")) seen.push(body.textContent);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  await post(alice, `Say **this** plainly ${tag}`);
+
+  const body = replyTo(alice, tag).getByTestId("body");
+  await expect(replyTo(alice, tag)).toHaveAttribute("data-status", "done", { timeout: 20_000 });
+  await expect(body.locator("strong")).toHaveText("some bold news");
+  await expect(body.getByRole("listitem")).toHaveText(["first", "second"]);
+  const link = body.getByRole("link", { name: "the docs" });
+  await expect(link).toHaveAttribute("href", "https://example.com/docs");
+  await expect(link).toHaveAttribute("target", "_blank");
+  await expect(link).toHaveAttribute("rel", "noopener noreferrer");
+  await expect(body).toContainText("<img src=x onerror=alert(1)>");
+  await expect(body.locator("img")).toHaveCount(0);
+  expect(await alice.evaluate(() => (window as any).rawMarks)).toEqual([]);
+
+  // People's messages stay plain text.
+  const own = messages(alice).filter({ hasText: `plainly ${tag}` });
+  await expect(own.getByTestId("body")).toHaveText(`Say **this** plainly ${tag}`);
+  expect(dialogs).toEqual([]);
+  expect(violations).toEqual([]);
+});

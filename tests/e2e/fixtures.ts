@@ -17,6 +17,10 @@ type App = {
   aiRequests(): number;
   /** How the AI provider behaves from now on (reset to "local" after each test). */
   setProvider(mode: ProviderMode): Promise<void>;
+  /** From now on every AI reply is `text`, streamed a word every 100 ms. */
+  scriptReply(text: string): void;
+  /** How each reply's upstream request ended: "aborted" when the room hung up mid-stream. */
+  aiOutcomes(): string[];
   /** What `partykit dev` has printed so far. */
   output(): string;
 };
@@ -72,6 +76,8 @@ export const test = base.extend<Fixtures, { app: App } & Options>({
         },
         aiRequests: ai.requests,
         setProvider: ai.setMode,
+        scriptReply: ai.scriptReply,
+        aiOutcomes: ai.outcomes,
         output: () => log + server.output(),
       });
       await server.stop();

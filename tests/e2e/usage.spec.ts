@@ -85,6 +85,28 @@ test("an AI reply raises the /usage total by exactly its tokens, live; a reload 
   expect(sum((await getTally(bob.request)).rooms[ROOM]) - sum(roomBefore)).toBe(spent);
 });
 
+test("a reply someone stopped still counts the tokens it cost", async ({ alice, app, tag }) => {
+  app.scriptReply(`A long answer ${"that goes on and on, ".repeat(60)}`);
+  const before = sum((await getTally(alice.request)).total);
+  await enterRoom(alice, ROOM);
+  await post(alice, `@ai take your time ${tag}`);
+  const reply = messages(alice).filter({ hasText: tag }).locator("xpath=following-sibling::li[1]");
+  await expect(reply.getByTestId("body")).toContainText("goes on and on");
+  await alice.getByRole("button", { name: "Stop" }).click();
+  await expect(reply).toHaveAttribute("data-status", "stopped");
+
+  const { messages: stored } = (await (
+    await alice.request.get(`/parties/chatroom/${ROOM}`)
+  ).json()) as {
+    messages: { body: string; usage?: Tokens }[];
+  };
+  const usage = stored[stored.findIndex((m) => m.body.includes(tag)) + 1].usage;
+  expect(usage?.completionTokens, "estimated: the stream was cut before usage").toBeGreaterThan(0);
+  await expect
+    .poll(async () => sum((await getTally(alice.request)).total) - before)
+    .toBe(sum(usage!));
+});
+
 test.describe("the usage endpoint", () => {
   const authorized = (secret: string) => ({ Authorization: `Bearer ${secret}` });
 

@@ -3,7 +3,7 @@ import { LIMITS, parseClientFrame, refusal } from "./chatroom.schema";
 import type { Message, ServerMessage } from "./chatroom.schema";
 import { refuseMethod } from "./http";
 import { RateLimiter } from "./rate-limit";
-import { addressOf, overCap, refuseUnknownRequest, refuseUnknownRoom } from "./room-guard";
+import { addressOf, overCap, onlyListedRooms, refuseUnknownRequest } from "./room-guard";
 
 // Each message is stored under its own key, so a new message is one small write
 // and `storage.list()` returns them in order.
@@ -22,13 +22,8 @@ export default class ChatRoomServer implements Party.Server {
   }
 
   // Only listed rooms exist: anything else is a 404 before the room or its storage is made.
-  static onBeforeConnect(request: Party.Request, lobby: Party.Lobby) {
-    return refuseUnknownRoom(lobby) ?? request;
-  }
-
-  static onBeforeRequest(request: Party.Request, lobby: Party.Lobby) {
-    return refuseUnknownRequest(request, lobby);
-  }
+  static onBeforeConnect = onlyListedRooms;
+  static onBeforeRequest = refuseUnknownRequest;
 
   getConnectionTags(_connection: Party.Connection, ctx: Party.ConnectionContext) {
     return [addressOf(ctx.request)];

@@ -132,3 +132,36 @@ test("streamReply gives up on a provider that stalls, keeping the text so far", 
   assert.equal(text, "Hel");
   assert.equal(usage?.completionTokens, 1);
 });
+
+test("streamReply stopped mid-stream hangs up and keeps the text so far", async (t) => {
+  let hungUp: Promise<unknown> = Promise.resolve();
+  const baseURL = await provider(t, (res) => {
+    hungUp = once(res, "close");
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    res.write(piece("Hel")); // and more would follow
+  });
+  const ai = connectAi({ OPENAI_BASE_URL: baseURL, OPENAI_MODEL: "m" })!;
+  const stop = new AbortController();
+  const result = await streamReply(ai, buildPrompt("lobby", [], [message("hi")]), {
+    onText: () => stop.abort(),
+    stop: stop.signal,
+  });
+  await hungUp; // the provider saw the connection end
+  assert.equal(result.error, undefined);
+  assert.equal(result.usage?.completionTokens, estimateTokens("Hel"));
+});
+
+test("streamReply stopped before it starts asks the provider nothing", async (t) => {
+  let asked = 0;
+  const baseURL = await provider(t, (res) => {
+    asked++;
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    res.end(piece("Hello") + "data: [DONE]\n\n");
+  });
+  const ai = connectAi({ OPENAI_BASE_URL: baseURL, OPENAI_MODEL: "m" })!;
+  const result = await streamReply(ai, buildPrompt("lobby", [], [message("hi")]), {
+    onText: () => assert.fail("no text"),
+    stop: AbortSignal.abort(),
+  });
+  assert.deepEqual([asked, result.error, result.usage], [0, undefined, undefined]);
+});

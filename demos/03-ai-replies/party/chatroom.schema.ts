@@ -14,11 +14,12 @@ export const MessageSchema = z.object({
   user: z.object({ name: z.string() }),
   role: z.enum(["user", "assistant"]),
   createdAt: z.number(),
-  // AI replies only: how far along, who answered, what it cost, what went wrong.
-  status: z.enum(["streaming", "done", "error"]).optional(),
+  // AI replies only: how far along, who answered, what it cost, what went wrong, who stopped it.
+  status: z.enum(["streaming", "done", "error", "stopped"]).optional(),
   model: z.string().optional(),
   usage: z.object({ promptTokens: z.number(), completionTokens: z.number() }).optional(),
   error: z.string().optional(),
+  stoppedBy: z.string().optional(),
 });
 export type Message = z.infer<typeof MessageSchema>;
 
@@ -34,6 +35,14 @@ export const ClientMessageSchema = z.discriminatedUnion("type", [
       })
       .strict(),
   }),
+  // Stops a streaming AI reply, for everyone: the reply keeps its text and says who stopped it.
+  z
+    .object({
+      type: z.literal("stop"),
+      id: z.string().max(64),
+      user: z.object({ name: NameSchema }).strict(),
+    })
+    .strict(),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
@@ -44,6 +53,7 @@ export const ErrorCodeSchema = z.enum([
   "duplicate_id",
   "rate_limited",
   "too_many", // connections from one address to this room
+  "not_streaming", // a stop for a reply that is not being written
 ]);
 
 export const ServerMessageSchema = z.discriminatedUnion("type", [

@@ -1,12 +1,13 @@
 import type * as Party from "partykit/server";
-import { buildPrompt, connectAi, shouldReply, streamReply, type Ai } from "./ai";
+import { buildPrompt, connectAi, newReply, peopleIn, shouldReply, streamReply } from "./ai";
+import type { Ai } from "./ai";
+import { AiTurns } from "./ai-turns";
 import { spendReply } from "./ai-budget";
 import { LIMITS, parseClientFrame, refusal } from "./chatroom.schema";
 import type { Message, ServerMessage } from "./chatroom.schema";
 import { refuseMethod } from "./http";
 import { RateLimiter } from "./rate-limit";
-import { addressOf, overCap, refuseUnknownRequest, refuseUnknownRoom } from "./room-guard";
-import { AI_NAME } from "./user.schema";
+import { addressOf, overCap, onlyListedRooms, refuseUnknownRequest } from "./room-guard";
 import { reportUsage, tokensSpent } from "./usage-report";
 
 // Each message is stored under its own key, so a new message is one small write
@@ -18,8 +19,7 @@ export default class ChatRoomServer implements Party.Server {
   messages: Message[] = []; // oldest first, at most LIMITS.history
   limiter = new RateLimiter(3, 10); // messages per second per connection, burst
   ai: Ai | null;
-  replies = Promise.resolve(); // one AI reply at a time
-  replyQueued = false;
+  turns = new AiTurns(); // one AI reply at a time
 
   constructor(readonly room: Party.Room) {
     this.ai = connectAi(room.env);
@@ -36,13 +36,8 @@ export default class ChatRoomServer implements Party.Server {
   }
 
   // Only listed rooms exist: anything else is a 404 before the room or its storage is made.
-  static onBeforeConnect(request: Party.Request, lobby: Party.Lobby) {
-    return refuseUnknownRoom(lobby) ?? request;
-  }
-
-  static onBeforeRequest(request: Party.Request, lobby: Party.Lobby) {
-    return refuseUnknownRequest(request, lobby);
-  }
+  static onBeforeConnect = onlyListedRooms;
+  static onBeforeRequest = refuseUnknownRequest;
 
   getConnectionTags(_connection: Party.Connection, ctx: Party.ConnectionContext) {
     return [addressOf(ctx.request)];
@@ -65,13 +60,15 @@ export default class ChatRoomServer implements Party.Server {
       return send(sender, refusal("rate_limited", "slow down: too many messages"));
     const parsed = parseClientFrame(frame);
     if (parsed.type === "error") return send(sender, parsed);
+    if (parsed.type === "stop") return this.stop(parsed, sender);
 
     const { message } = parsed;
     if (this.messages.some((m) => m.id === message.id))
       return send(sender, refusal("duplicate_id", `id ${message.id} is taken`, message.id));
     sender.setState({ name: message.user.name }); // who is here, for the AI's prompt
     await this.add({ ...message, role: "user", createdAt: this.now() });
-    if (this.ai) this.requestReply(this.ai);
+    const { ai } = this;
+    if (ai) this.turns.request(() => this.reply(ai));
   }
 
   // GET /parties/chatroom/<room>: the transcript.
@@ -82,37 +79,26 @@ export default class ChatRoomServer implements Party.Server {
     return Response.json({ messages: this.messages });
   }
 
-  /** Queues an AI reply. Messages that arrive while one is queued are answered by that reply. */
-  requestReply(ai: Ai) {
-    if (this.replyQueued) return;
-    this.replyQueued = true;
-    this.replies = this.replies
-      .then(async () => {
-        this.replyQueued = false;
-        if (await shouldReply(ai, this.messages).catch(() => false)) await this.reply(ai);
-      })
-      .catch((error) => console.error("AI reply failed", error)); // the next one is still tried
+  /** Stops the reply being written, for everyone: it keeps its text and says who stopped it. */
+  stop({ id, user }: { id: string; user: { name: string } }, sender: Party.Connection) {
+    if (!this.turns.stop(id, user.name))
+      send(sender, refusal("not_streaming", `no AI reply ${id} is being written`));
   }
 
   /** Streams an AI reply into the room: a placeholder now, deltas as they come, then the end. */
   async reply(ai: Ai) {
-    const prompt = buildPrompt(this.room.id, this.people(), this.messages);
-    const reply: Message = {
-      id: crypto.randomUUID(),
-      body: "",
-      user: { name: AI_NAME },
-      role: "assistant",
-      createdAt: this.now(),
-      status: "streaming",
-      model: ai.label,
-    };
+    if (!(await shouldReply(ai, this.messages).catch(() => false))) return;
+    const prompt = buildPrompt(this.room.id, peopleIn(this.room), this.messages);
+    const reply = newReply(ai, this.now());
     // Over budget, the room says so instead of asking the provider.
     const spent = (await tokensSpent(this.room)) ?? (await spendReply(this.room));
     if (spent) return this.add({ ...reply, status: "error", error: spent });
+    const stop = this.turns.begin(reply.id); // stoppable as soon as anyone sees it
     await this.add(reply); // everyone sees the AI typing
 
     let savedAt = Date.now();
     const { model, usage, error } = await streamReply(ai, prompt, {
+      stop,
       onText: (text) => {
         reply.body += text;
         this.broadcast({ type: "delta", id: reply.id, text });
@@ -123,18 +109,13 @@ export default class ChatRoomServer implements Party.Server {
         }
       },
     });
-    reply.status = error ? "error" : "done";
-    Object.assign(reply, { usage, error });
+    const stoppedBy = this.turns.end(reply.id);
+    reply.status = stoppedBy ? "stopped" : error ? "error" : "done";
+    Object.assign(reply, { usage, error, stoppedBy });
     await this.save(reply);
     this.broadcast({ type: "update", message: reply });
     // Party to party, not awaited: a slow or down usage party never holds up the room.
     if (usage) void reportUsage(this.room, { room: this.room.id, model, ...usage });
-  }
-
-  /** Names of the people connected now, as their messages told us. */
-  people() {
-    const names = [...this.room.getConnections<{ name: string }>()].map((c) => c.state?.name);
-    return [...new Set(names.filter((name) => name !== undefined))];
   }
 
   /** Keeps, stores and broadcasts a new message (the sender's copy is its acknowledgement). */

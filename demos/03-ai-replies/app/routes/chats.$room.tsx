@@ -6,6 +6,7 @@ import {
   useRouteError,
   type MetaFunction,
 } from "@remix-run/react";
+import { AiStatus } from "~/components/ai-status";
 import { Composer } from "~/components/composer";
 import { ConnectionBadge } from "~/components/connection-badge";
 import { MessageList } from "~/components/message-list";
@@ -26,7 +27,7 @@ export default function ChatRoute() {
 
 function ChatRoom({ room }: { room: Room }) {
   // Stage 2: the messages live in a PartyKit room, shared by everyone in it.
-  const { messages, status, dropped, ai, send } = useChatRoom(room.id);
+  const { messages, status, dropped, ai, turn, send, stop } = useChatRoom(room.id);
 
   return (
     <section className="flex flex-1 flex-col gap-4">
@@ -48,8 +49,9 @@ function ChatRoom({ room }: { room: Room }) {
         </div>
       </header>
       <div className="flex min-h-40 flex-1 flex-col overflow-y-auto contain-size rounded-xl bg-slate-900 p-4">
-        <MessageList messages={messages} />
+        <MessageList messages={messages} queued={turn?.queued} />
       </div>
+      <AiStatus turn={turn} onStop={stop} />
       <Composer onSend={send} />
     </section>
   );
