@@ -9,7 +9,7 @@ import {
 import { Composer } from "~/components/composer";
 import { ConnectionBadge } from "~/components/connection-badge";
 import { MessageList } from "~/components/message-list";
-import { CursorPanel, Typing, WhoIsHere } from "~/components/presence";
+import { CursorPanel, WhoIsHere } from "~/components/presence";
 import { useChatRoom } from "~/hooks/use-chat-room";
 import { PresenceProvider } from "~/hooks/use-presence";
 import { getRoom, type Room } from "~/rooms";
@@ -59,9 +59,7 @@ function ChatRoom({ room }: { room: Room }) {
       <CursorPanel>
         <MessageList messages={messages} />
       </CursorPanel>
-      <Typing>
-        <Composer onSend={send} />
-      </Typing>
+      <Composer onSend={send} />
     </section>
   );
 }
