@@ -32,12 +32,11 @@ export function CursorPanel({ children }: { children: ReactNode }) {
 }
 
 /** A named arrow; CSS eases it to each new spot, so 30 updates a second look smooth. */
-function Cursor({ person: { key, user, presence } }: { person: PersonHere }) {
+function Cursor({ person: { user, presence } }: { person: PersonHere }) {
   const { x, y } = presence.cursor!;
   return (
     <div
       data-testid="cursor"
-      data-key={key}
       data-x={x}
       data-y={y}
       style={{ left: `${x * 100}%`, top: `${y * 100}%` }}

@@ -1,5 +1,5 @@
 import usePartySocket from "partysocket/react";
-import { createContext, useContext, useMemo, useRef, useState } from "react";
+import { createContext, useContext, useRef, useState } from "react";
 import type { ReactNode } from "react";
 import { useReconnectWhenOnline } from "~/hooks/use-json-socket";
 import { ClientMessageSchema, ServerMessageSchema } from "../../party/presence.schema";
@@ -16,12 +16,10 @@ const TYPING_MS = 3000;
 
 type Props = { room: string; name: string | null; children: ReactNode };
 
-/**
- * Joins the room's presence as `name`. Signed out (null): you see everyone, nobody sees you.
- * Typing in anything inside marks you as typing for a few seconds; sending stops it.
- */
+// Joins the room's presence as `name`; signed out (null), you see everyone and nobody sees you.
+// Typing in anything inside marks you as typing for a few seconds; sending stops it.
 export function PresenceProvider({ room, name, children }: Props) {
-  const [here, setHere] = useState<Here>({ people: {} });
+  const [{ you, people: byKey }, setHere] = useState<Here>({ people: {} });
   const mine = useRef<Presence>({ cursor: null }); // sent again after every reconnect
   const socket = usePartySocket({
     party: "presence",
@@ -56,10 +54,7 @@ export function PresenceProvider({ room, name, children }: Props) {
     if (Boolean(mine.current.typing) !== on) set({ typing: on });
   };
 
-  const people = useMemo(
-    () => Object.entries(here.people).map(([key, p]) => ({ ...p, key, you: key === here.you })),
-    [here],
-  );
+  const people = Object.entries(byKey).map(([key, p]) => ({ ...p, key, you: key === you }));
   return (
     <PresenceContext.Provider value={{ people, set }}>
       <div className="contents" onInput={() => typing(true)} onSubmit={() => typing(false)}>
