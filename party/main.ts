@@ -3,7 +3,8 @@ import { createRequestHandler } from "partymix";
 // The Remix server build, injected by the Remix compiler (remix.config.js "server").
 import * as build from "@remix-run/dev/server-build";
 
-// What loaders get as `context`: a few public values by name, never the whole env (it holds secrets).
+// What loaders get as `context`: a few public values by name, never the whole env
+// (it holds secrets).
 declare module "@remix-run/server-runtime" {
   interface Future {
     v3_singleFetch: true; // remix.config.js: loader data types as single fetch sends them

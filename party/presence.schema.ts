@@ -16,9 +16,8 @@ const CursorSchema = z.object({ x: z.number().min(0).max(1), y: z.number().min(0
 export const PresenceSchema = z
   .object({ cursor: CursorSchema.strict().nullable(), typing: z.boolean().optional() })
   .strict();
-export const UserSchema = z
-  .object({ name: NameSchema, colour: z.string().regex(/^#[0-9a-f]{6}$/i) })
-  .strict();
+const ColourSchema = z.string().regex(/^#[0-9a-f]{6}$/i);
+export const UserSchema = z.strictObject({ name: NameSchema, colour: ColourSchema });
 export const PersonSchema = z.object({ user: UserSchema, presence: PresenceSchema });
 /** A short key per connection, made by the room. The connection id is never shared. */
 const KeySchema = z.string().regex(/^[0-9a-f]{8}$/);
@@ -27,8 +26,8 @@ export type Presence = z.infer<typeof PresenceSchema>;
 export type Person = z.infer<typeof PersonSchema>;
 
 export const ClientMessageSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("join"), user: UserSchema }).strict(),
-  z.object({ type: z.literal("update"), presence: PresenceSchema }).strict(),
+  z.strictObject({ type: z.literal("join"), user: UserSchema }),
+  z.strictObject({ type: z.literal("update"), presence: PresenceSchema }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessageSchema>;
 
@@ -48,7 +47,6 @@ export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 // Small frames: 32-bit floats are plenty for a fraction of a panel; 1-byte map headers.
 const packr = new Packr({
   useRecords: false,
-  mapsAsObjects: true,
   variableMapSize: true,
   useFloat32: FLOAT32_OPTIONS.DECIMAL_ROUND,
 });
@@ -65,8 +63,7 @@ export function decode<T>(schema: z.ZodType<T>, frame: string | ArrayBuffer | Ar
       : frame;
     const data =
       typeof bytes === "string" ? JSON.parse(bytes) : packr.unpack(new Uint8Array(bytes));
-    const result = schema.safeParse(data);
-    return result.success ? result.data : null;
+    return schema.safeParse(data).data ?? null;
   } catch {
     return null;
   }

@@ -1,13 +1,18 @@
 import type * as Party from "partykit/server";
 import { refuseMethod } from "./http";
-import { ClientMessageSchema, ServerMessageSchema } from "./presence.schema";
-import { LIMITS, decode, encode } from "./presence.schema";
+import {
+  ClientMessageSchema,
+  LIMITS,
+  ServerMessageSchema,
+  decode,
+  encode,
+} from "./presence.schema";
 import type { Person, Presence, ServerMessage } from "./presence.schema";
 import { RateLimiter } from "./rate-limit";
 import { addressOf, overCap, refuseUnknownRequest, refuseUnknownRoom } from "./room-guard";
 
 /** What the room keeps on each connection: it survives hibernation (2 kB at most). */
-type State = { key: string } & Partial<Person>;
+type State = { key: string; person?: Person };
 /** What changed for a key since the last flush: joined (the person), moved, or left (null). */
 type Change = Person | Presence | null;
 
@@ -24,10 +29,8 @@ export default class PresenceServer implements Party.Server {
 
   // After waking from hibernation, memory is empty: rebuild it from the connections' state.
   onStart() {
-    for (const { state } of this.room.getConnections<State>()) {
-      if (state?.user && state.presence)
-        this.people.set(state.key, { user: state.user, presence: state.presence });
-    }
+    for (const { state } of this.room.getConnections<State>())
+      if (state?.person) this.people.set(state.key, state.person);
   }
 
   static onBeforeConnect(request: Party.Request, lobby: Party.Lobby) {
@@ -60,14 +63,14 @@ export default class PresenceServer implements Party.Server {
     if (!this.limiter.take(sender.id)) return this.drop("rateLimited");
     const message = decode(ClientMessageSchema, frame);
     const state = sender.state;
-    if (!message || !state || (message.type === "update" && !state.user))
+    if (!message || !state || (message.type === "update" && !state.person))
       return this.drop("invalid"); // join first
 
     const person: Person =
       message.type === "join"
         ? { user: message.user, presence: { cursor: null } }
-        : { user: state.user!, presence: message.presence };
-    sender.setState({ key: state.key, ...person });
+        : { user: state.person!.user, presence: message.presence };
+    sender.setState({ key: state.key, person });
     this.people.set(state.key, person);
     // A join (again, with a new name) sends the whole person; a move only the presence.
     const joining = message.type === "join" || isPerson(this.pending.get(state.key));

@@ -1,8 +1,7 @@
 // The usage protocol: one module that the usage party, the chat room and the app import.
 import { z } from "zod";
 
-/** The one room of the usage party: every chat room reports to it. */
-export const USAGE_ROOM = "total";
+export const USAGE_ROOM = "total"; // the usage party's one room: every chat room reports to it
 
 export const LIMITS = {
   tokens: 1_000_000, // per report, prompt and completion each
@@ -39,6 +38,5 @@ export const TallySchema = z.object({
 export type Tally = z.infer<typeof TallySchema>;
 
 export const ServerMessageSchema = TallySchema.extend({ type: z.literal("tally") });
-export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
 export const tokensOf = (tokens: Tokens) => tokens.promptTokens + tokens.completionTokens;

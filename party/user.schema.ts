@@ -1,4 +1,5 @@
-// Who someone is in a room: one rule for a display name, shared by the sign-in form and every party.
+// Who someone is in a room: one rule for a display name, shared by the sign-in form and
+// every party.
 import { z } from "zod";
 
 /** The assistant's name (it joins at stage 3): nobody else may take it, in any case. */

@@ -36,7 +36,8 @@ export function SignIn() {
         maxLength={40}
         aria-invalid={error ? true : undefined}
         title={error ?? undefined}
-        className="w-36 rounded-md bg-slate-800 px-3 py-1.5 text-sm placeholder:text-slate-500 focus:outline-none focus:ring-2 focus:ring-sky-400"
+        className="w-36 rounded-md bg-slate-800 px-3 py-1.5 text-sm placeholder:text-slate-500
+          focus:outline-none focus:ring-2 focus:ring-sky-400"
       />
       <button
         type="submit"

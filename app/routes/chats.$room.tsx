@@ -10,7 +10,7 @@ import { AiStatus } from "~/components/ai-status";
 import { Composer } from "~/components/composer";
 import { ConnectionBadge } from "~/components/connection-badge";
 import { MessageList } from "~/components/message-list";
-import { CursorPanel, Typing, WhoIsHere } from "~/components/presence";
+import { CursorPanel, WhoIsHere } from "~/components/presence";
 import { useChatRoom } from "~/hooks/use-chat-room";
 import { PresenceProvider } from "~/hooks/use-presence";
 import { getRoom, type Room } from "~/rooms";
@@ -61,9 +61,7 @@ function ChatRoom({ room }: { room: Room }) {
         <MessageList messages={messages} queued={turn?.queued} />
       </CursorPanel>
       <AiStatus turn={turn} onStop={stop} />
-      <Typing>
-        <Composer onSend={send} />
-      </Typing>
+      <Composer onSend={send} />
     </section>
   );
 }

@@ -3,11 +3,13 @@ import { Link, useLoaderData, type MetaFunction } from "@remix-run/react";
 import { toString as qrCodeSvg } from "qrcode/lib/browser";
 import { getRoom } from "~/rooms";
 
-// "Join from your phone": the room's address as a QR code, big enough to scan from the back of a hall.
+// "Join from your phone": the room's address as a QR code, big enough to scan from the back
+// of a hall.
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const room = getRoom(params.room ?? "");
   if (!room) throw json({ room: params.room }, { status: 404 });
-  // `npm run dev` passes the address phones reach on its network; deployed, this page's own is right.
+  // `npm run dev` passes the address phones reach on its network; deployed, this page's own
+  // is right.
   const url = new URL(`/chats/${room.id}`, context.joinOrigin ?? request.url);
   const qr = await qrCodeSvg(url.href, { type: "svg", margin: 2 });
   const localOnly = /^(localhost|127\.|\[::1\])/.test(url.hostname);
@@ -23,7 +25,8 @@ export default function JoinRoute() {
         data-testid="join-qr"
         role="img"
         aria-label={`QR code for ${url}`}
-        className="aspect-square w-full max-w-[min(60dvh,40rem)] rounded-xl bg-white [&>svg]:h-full [&>svg]:w-full"
+        className="aspect-square w-full max-w-[min(60dvh,40rem)] rounded-xl bg-white
+          [&>svg]:h-full [&>svg]:w-full"
         dangerouslySetInnerHTML={{ __html: qr }} // our own SVG, from the qrcode library
       />
       <p data-testid="join-url" className="break-all font-mono text-xl sm:text-3xl">

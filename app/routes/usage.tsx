@@ -2,7 +2,6 @@ import type { MetaFunction } from "@remix-run/react";
 import { useState } from "react";
 import { ConnectionBadge } from "~/components/connection-badge";
 import { useJsonSocket } from "~/hooks/use-json-socket";
-import { estimateCost } from "~/utils/prices";
 import { ServerMessageSchema, USAGE_ROOM, tokensOf } from "../../party/usage.schema";
 import type { Tally, Tokens } from "../../party/usage.schema";
 
@@ -24,24 +23,18 @@ export default function UsageRoute() {
         {total?.toLocaleString("en-US") ?? "…"}
       </p>
       {tally && <TokensChart perMinute={tally.perMinute} />}
-      {tally && <p className="text-lg text-slate-400">{biggestFirst(tally.rooms, roomName)}</p>}
-      {tally && <p className="text-lg text-slate-400">{biggestFirst(tally.models, modelCost)}</p>}
+      {tally && <p className="text-lg text-slate-400">{biggestFirst(tally.rooms, "#")}</p>}
+      {tally && <p className="text-lg text-slate-400">{biggestFirst(tally.models)}</p>}
     </div>
   );
 }
 
-const roomName = (room: string) => `#${room}`;
-const modelCost = (model: string, tokens: Tokens) => `${model} (${estimateCost(model, tokens)})`;
-
 /** "#ai 1,200 · #lobby 300": where the tokens went, biggest first. */
-function biggestFirst(counts: Record<string, Tokens>, label: typeof modelCost) {
-  const sorted = Object.entries(counts).toSorted(([, a], [, b]) => tokensOf(b) - tokensOf(a));
-  return sorted
-    .map(([key, t]) => `${label(key, t)} ${tokensOf(t).toLocaleString("en-US")}`)
+const biggestFirst = (counts: Record<string, Tokens>, prefix = "") =>
+  Object.entries(counts)
+    .toSorted(([, a], [, b]) => tokensOf(b) - tokensOf(a))
+    .map(([key, tokens]) => `${prefix}${key} ${tokensOf(tokens).toLocaleString("en-US")}`)
     .join(" · ");
-}
-
-const BAR = "absolute bottom-0 w-[1.4%] bg-sky-400";
 
 /** Tokens per minute over the last hour: one bar a minute, the busiest full height. */
 function TokensChart({ perMinute }: { perMinute: Tally["perMinute"] }) {
@@ -51,13 +44,13 @@ function TokensChart({ perMinute }: { perMinute: Tally["perMinute"] }) {
   const total = recent.reduce((sum, m) => sum + m.tokens, 0);
   return (
     <div data-testid="tokens-chart" data-total={total} className="relative h-32 w-full">
-      {recent.map(({ minute, tokens }) => {
-        const style = {
-          left: `${(minute - now + 59) / 0.6}%`,
-          height: `${(tokens / peak) * 100}%`,
-        };
-        return <div key={minute} className={BAR} style={style} />;
-      })}
+      {recent.map(({ minute, tokens }) => (
+        <div
+          key={minute}
+          className="absolute bottom-0 w-[1.4%] bg-sky-400"
+          style={{ left: `${(minute - now + 59) / 0.6}%`, height: `${(tokens / peak) * 100}%` }}
+        />
+      ))}
     </div>
   );
 }

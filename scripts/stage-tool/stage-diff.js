@@ -4,7 +4,7 @@
 import { structuredPatch } from "diff";
 import ignore from "ignore";
 
-/** Unit tests beside the code (app/utils/prices.test.ts) are not the lesson: left out unless --tests. */
+/** Unit tests beside the code (party/usage.test.ts) are not the lesson: left out unless --tests. */
 export const TEST_FILES = "*.test.*";
 
 /**

@@ -16,12 +16,13 @@ import { SignIn } from "~/components/sign-in";
 import { useNonce } from "~/utils/nonce";
 import styles from "~/tailwind.css";
 
+const FAVICON =
+  "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'>" +
+  "<text y='.9em' font-size='90'>🎉</text></svg>";
+
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: styles },
-  {
-    rel: "icon",
-    href: "data:image/svg+xml,<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 100 100'><text y='.9em' font-size='90'>🎉</text></svg>",
-  },
+  { rel: "icon", href: `data:image/svg+xml,${FAVICON}` },
 ];
 
 export const meta: MetaFunction = () => [{ title: "Party AI Chat" }];

@@ -25,3 +25,20 @@ export async function refuseMethod(request: Party.Request, allowed: string[]) {
 export function text(status: number, body: string, headers: Record<string, string> = {}) {
   return new Response(body, { status, headers });
 }
+
+/** null when the request carries `Authorization: Bearer <secret>`; else the refusal to send. */
+export function checkBearer(request: Party.Request, secret: unknown, name: string) {
+  // Never open by accident: without a configured secret, every request is refused.
+  if (typeof secret !== "string" || !secret) return text(503, `${name} is not set: refused`);
+  const given = /^Bearer (.+)$/.exec(request.headers.get("Authorization") ?? "")?.[1] ?? "";
+  if (sameText(given, secret)) return null;
+  const refusal = `A valid Authorization: Bearer <${name}> is required`;
+  return text(401, refusal, { "WWW-Authenticate": "Bearer" });
+}
+
+/** Compares every character, so the time taken does not tell how much of a guess was right. */
+function sameText(a: string, b: string) {
+  let difference = a.length ^ b.length;
+  for (let i = 0; i < b.length; i++) difference |= (a.charCodeAt(i) || 0) ^ b.charCodeAt(i);
+  return difference === 0;
+}

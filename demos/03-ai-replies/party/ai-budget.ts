@@ -11,7 +11,8 @@ export async function spendReply(room: Party.Room, now = Date.now()): Promise<st
   const recent = ((await room.storage.get<number[]>(KEY)) ?? []).filter((t) => t > now - 60_000);
   if (recent.length >= limit) {
     const wait = Math.ceil((recent[0] + 60_000 - now) / 1000);
-    return `The AI's budget is ${limit} replies a minute in this room: it answers again in ${wait} s.`;
+    const again = `it answers again in ${wait} s`;
+    return `The AI's budget is ${limit} replies a minute in this room: ${again}.`;
   }
   await room.storage.put(KEY, [...recent, now]);
   return null;

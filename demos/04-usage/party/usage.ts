@@ -2,15 +2,10 @@ import type * as Party from "partykit/server";
 import { checkBearer, readBody, refuseMethod, text } from "./http";
 import { parseJson } from "./json";
 import { LIMITS, OTHER, USAGE_ROOM, UsageReportSchema, tokensOf } from "./usage.schema";
-import type { ServerMessage, Tally, Tokens, UsageReport } from "./usage.schema";
+import type { Tally, Tokens, UsageReport } from "./usage.schema";
 
-const UPDATE_EVERY_MS = 100; // many reports at once: one update to the browsers
-
-/**
- * The `usage` party: one room that adds up the AI tokens of every chat room.
- * HTTP: GET the tally; POST a report (chat rooms only: it needs USAGE_SECRET).
- * Websocket: the tally on connect, then again after reports arrive.
- */
+// The `usage` party: one room adding up every chat room's AI tokens. HTTP: GET the tally, POST a
+// report (chat rooms only: it needs USAGE_SECRET). Websocket: the tally, then after each report.
 export default class UsageServer implements Party.Server {
   state = emptyState();
   updateTimer: ReturnType<typeof setTimeout> | null = null;
@@ -43,11 +38,11 @@ export default class UsageServer implements Party.Server {
     // Read-modify-write with no await in between: concurrent reports never lose an update.
     add(this.state, report.data, Date.now());
     await this.room.storage.put("tally", this.state);
-    // Coalesced: at most one update to the browsers per UPDATE_EVERY_MS, with the latest tally.
+    // Coalesced: at most one update to the browsers every 100 ms, with the latest tally.
     this.updateTimer ??= setTimeout(() => {
       this.updateTimer = null;
       this.room.broadcast(frameOf(this.state));
-    }, UPDATE_EVERY_MS);
+    }, 100);
     return Response.json(tallyOf(this.state));
   }
 }
@@ -89,8 +84,7 @@ function slot(counters: Counters, key: string) {
   return counters.get(name)!;
 }
 
-const frameOf = (state: State) =>
-  JSON.stringify({ type: "tally", ...tallyOf(state) } satisfies ServerMessage);
+const frameOf = (state: State) => JSON.stringify({ type: "tally", ...tallyOf(state) });
 
 /** The tally as JSON can carry it. */
 export const tallyOf = ({ rooms, models, ...rest }: State): Tally => ({

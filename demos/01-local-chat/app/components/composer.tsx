@@ -24,7 +24,9 @@ export function Composer({ onSend }: { onSend: (body: string, name: string) => v
         maxLength={MAX_BODY}
         disabled={!name}
         placeholder={name ? `Message as ${name}` : "Sign in (top right) to chat"}
-        className="min-w-0 flex-1 rounded-lg bg-slate-800 px-4 py-3 text-lg placeholder:text-slate-500 focus:outline-none focus:ring-2 focus:ring-sky-400 disabled:opacity-60"
+        className="min-w-0 flex-1 rounded-lg bg-slate-800 px-4 py-3 text-lg
+          placeholder:text-slate-500 focus:outline-none focus:ring-2 focus:ring-sky-400
+          disabled:opacity-60"
       />
       <button
         type="submit"

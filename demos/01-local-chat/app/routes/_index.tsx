@@ -10,7 +10,8 @@ export default function Home() {
       </p>
       <Link
         to="/chats"
-        className="inline-block rounded-lg bg-sky-500 px-5 py-3 text-lg font-semibold hover:bg-sky-400"
+        className="inline-block rounded-lg bg-sky-500 px-5 py-3 text-lg font-semibold
+          hover:bg-sky-400"
       >
         See the rooms →
       </Link>

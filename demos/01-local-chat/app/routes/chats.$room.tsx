@@ -38,7 +38,10 @@ function ChatRoom({ room }: { room: Room }) {
           </Link>
         </p>
       </header>
-      <div className="flex min-h-40 flex-1 flex-col overflow-y-auto contain-size rounded-xl bg-slate-900 p-4">
+      <div
+        className="flex min-h-40 flex-1 flex-col overflow-y-auto contain-size rounded-xl
+          bg-slate-900 p-4"
+      >
         <MessageList messages={messages} />
       </div>
       <Composer

@@ -10,7 +10,8 @@ export default function Chats() {
           <li key={room.id}>
             <Link
               to={`/chats/${room.id}`}
-              className="block rounded-xl border border-slate-800 bg-slate-900 p-5 hover:border-sky-500"
+              className="block rounded-xl border border-slate-800 bg-slate-900 p-5
+                hover:border-sky-500"
             >
               <h2 className="text-xl font-semibold">#{room.id}</h2>
               <p className="mt-1 text-slate-400">{room.description}</p>

@@ -1,5 +1,5 @@
 import usePartySocket from "partysocket/react";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { z } from "zod";
 import { parseJson } from "../../party/json";
 
@@ -26,5 +26,20 @@ export function useJsonSocket<T>(
       else setDropped((count) => count + 1);
     },
   });
+  useReconnectWhenOnline(socket);
   return { socket, status, dropped };
+}
+
+/** A cut network can leave a socket that looks open: drop it now, reconnect when back online. */
+export function useReconnectWhenOnline(socket: { close(): void; reconnect(): void }) {
+  useEffect(() => {
+    const offline = () => socket.close();
+    const online = () => socket.reconnect();
+    window.addEventListener("offline", offline);
+    window.addEventListener("online", online);
+    return () => {
+      window.removeEventListener("offline", offline);
+      window.removeEventListener("online", online);
+    };
+  }, [socket]);
 }

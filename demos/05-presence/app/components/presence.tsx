@@ -1,4 +1,4 @@
-// Presence on the page: cursors over the chat panel, who is here, and who is typing.
+// Presence on the page: cursors over the chat panel, and who is here.
 import type { PointerEvent, ReactNode } from "react";
 import { usePresence, type PersonHere } from "~/hooks/use-presence";
 
@@ -32,12 +32,11 @@ export function CursorPanel({ children }: { children: ReactNode }) {
 }
 
 /** A named arrow; CSS eases it to each new spot, so 30 updates a second look smooth. */
-function Cursor({ person: { key, user, presence } }: { person: PersonHere }) {
+function Cursor({ person: { user, presence } }: { person: PersonHere }) {
   const { x, y } = presence.cursor!;
   return (
     <div
       data-testid="cursor"
-      data-key={key}
       data-x={x}
       data-y={y}
       style={{ left: `${x * 100}%`, top: `${y * 100}%` }}
@@ -46,16 +45,14 @@ function Cursor({ person: { key, user, presence } }: { person: PersonHere }) {
       <svg width="18" height="18" viewBox="0 0 18 18" className="drop-shadow">
         <path d="M1 1 L17 8 L9 10 L6 17 Z" fill={user.colour} stroke="white" strokeWidth="1.5" />
       </svg>
-      <span
-        className="mt-3 rounded-full px-2 py-0.5 text-xs font-semibold text-slate-950"
-        style={{ background: user.colour }}
-      >
+      <span className={LABEL} style={{ background: user.colour }}>
         {user.name}
       </span>
     </div>
   );
 }
 
+const LABEL = "mt-3 rounded-full px-2 py-0.5 text-xs font-semibold text-slate-950";
 const fraction = (value: number) => Math.round(Math.min(1, Math.max(0, value)) * 1000) / 1000;
 
 /** The people in the room, for the header: colour, name, and who is typing. */
@@ -73,19 +70,5 @@ export function WhoIsHere() {
         </li>
       ))}
     </ul>
-  );
-}
-
-/** Typing in anything inside marks you as typing; sending stops it. */
-export function Typing({ children }: { children: ReactNode }) {
-  const presence = usePresence();
-  return (
-    <div
-      className="contents"
-      onInput={() => presence?.typing()}
-      onSubmit={() => presence?.typing(false)}
-    >
-      {children}
-    </div>
   );
 }

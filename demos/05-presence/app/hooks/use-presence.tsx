@@ -1,21 +1,14 @@
 import usePartySocket from "partysocket/react";
-import { createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { createContext, useContext, useRef, useState } from "react";
 import type { ReactNode } from "react";
-import {
-  ClientMessageSchema,
-  ServerMessageSchema,
-  decode,
-  encode,
-} from "../../party/presence.schema";
+import { useReconnectWhenOnline } from "~/hooks/use-json-socket";
+import { ClientMessageSchema, ServerMessageSchema } from "../../party/presence.schema";
+import { decode, encode } from "../../party/presence.schema";
 import type { ClientMessage, Person, Presence, ServerMessage } from "../../party/presence.schema";
 
 export type PersonHere = Person & { key: string; you: boolean };
 type Here = { you?: string; people: Record<string, Person> };
-type Room = {
-  people: PersonHere[];
-  set(patch: Partial<Presence>): void;
-  typing(on?: boolean): void;
-};
+type Room = { people: PersonHere[]; set(patch: Partial<Presence>): void };
 
 const PresenceContext = createContext<Room | null>(null);
 const SEND_MS = 1000 / 30; // at most 30 updates a second
@@ -23,14 +16,16 @@ const TYPING_MS = 3000;
 
 type Props = { room: string; name: string | null; children: ReactNode };
 
-/** Joins the room's presence as `name`. Signed out (null): you see everyone, nobody sees you. */
+// Joins the room's presence as `name`; signed out (null), you see everyone and nobody sees you.
+// Typing in anything inside marks you as typing for a few seconds; sending stops it.
 export function PresenceProvider({ room, name, children }: Props) {
-  const [here, setHere] = useState<Here>({ people: {} });
+  const [{ you, people: byKey }, setHere] = useState<Here>({ people: {} });
   const mine = useRef<Presence>({ cursor: null }); // sent again after every reconnect
   const socket = usePartySocket({
     party: "presence",
     room,
     onOpen() {
+      socket.binaryType = "arraybuffer"; // msgpack frames
       if (!name) return; // every (re)connect: join again, cursor and all
       send({ type: "join", user: { name, colour: colourFor(name) } });
       send({ type: "update", presence: mine.current });
@@ -40,22 +35,10 @@ export function PresenceProvider({ room, name, children }: Props) {
       if (message) setHere((previous) => apply(previous, message));
     },
   });
+  useReconnectWhenOnline(socket);
   const send = (message: ClientMessage) => {
     if (socket.readyState === WebSocket.OPEN) socket.send(encode(ClientMessageSchema, message));
   };
-
-  useEffect(() => {
-    socket.binaryType = "arraybuffer"; // msgpack frames
-    // A cut network can leave a socket that looks open: drop it now, reconnect when back online.
-    const offline = () => socket.close();
-    const online = () => socket.reconnect();
-    window.addEventListener("offline", offline);
-    window.addEventListener("online", online);
-    return () => {
-      window.removeEventListener("offline", offline);
-      window.removeEventListener("online", online);
-    };
-  }, [socket]);
 
   const timers = useRef<{ send?: number; typing?: number }>({});
   const set = (patch: Partial<Presence>) => {
@@ -65,19 +48,19 @@ export function PresenceProvider({ room, name, children }: Props) {
       if (name) send({ type: "update", presence: mine.current });
     }, SEND_MS);
   };
-  /** Typing for a few seconds, or stopped at once with `false`. */
-  const typing = (on = true) => {
+  const typing = (on: boolean) => {
     clearTimeout(timers.current.typing);
     if (on) timers.current.typing = window.setTimeout(() => set({ typing: false }), TYPING_MS);
     if (Boolean(mine.current.typing) !== on) set({ typing: on });
   };
 
-  const people = useMemo(
-    () => Object.entries(here.people).map(([key, p]) => ({ ...p, key, you: key === here.you })),
-    [here],
-  );
+  const people = Object.entries(byKey).map(([key, p]) => ({ ...p, key, you: key === you }));
   return (
-    <PresenceContext.Provider value={{ people, set, typing }}>{children}</PresenceContext.Provider>
+    <PresenceContext.Provider value={{ people, set }}>
+      <div className="contents" onInput={() => typing(true)} onSubmit={() => typing(false)}>
+        {children}
+      </div>
+    </PresenceContext.Provider>
   );
 }
 
