@@ -13,6 +13,8 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 
+const SOURCES = ["party", "app"];
+
 /**
  * Brings the snapshot in `dir` in line with the project in `root`. Returns the files that changed and
  * the parties it declares. Its partykit.json has no "serve": the dev server serves public/ itself, so
@@ -24,7 +26,9 @@ export function syncSnapshot(root, dir) {
   delete config.serve;
   /** @type {Map<string, Buffer>} */
   const wanted = new Map();
-  for (const path of listFiles(root, "party")) wanted.set(path, readFileSync(join(root, path)));
+  // The parties, and the app they import from (the room list, app/rooms.ts).
+  for (const path of SOURCES.flatMap((source) => listFiles(root, source)))
+    wanted.set(path, readFileSync(join(root, path)));
   wanted.set("build/index.js", readFileSync(join(root, "build/index.js")));
   wanted.set("partykit.json", Buffer.from(JSON.stringify(config, null, 2)));
 
@@ -38,7 +42,7 @@ export function syncSnapshot(root, dir) {
     renameSync(`${target}.tmp`, target);
     changed.push(path);
   }
-  for (const path of listFiles(dir, "party")) {
+  for (const path of SOURCES.flatMap((source) => listFiles(dir, source))) {
     if (wanted.has(path)) continue;
     rmSync(join(dir, path));
     changed.push(path);
